@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, imports pointing down only:
+//   CLI → Pipeline → Cephalo | Formats → Synthesis | Morphology | Meshing | Metrics → FFT → Core
+//   C targets (CFFTW, CPNG) are each imported by exactly one Swift target.
+let package = Package(
+    name: "CephaloForge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cephalo-forge", targets: ["CephaloForgeCLI"]),
+        .library(name: "CephaloForge", targets: ["CephaloForge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C libraries
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+
+        // Core values
+        .target(name: "ForgeCore"),
+
+        // Algorithms
+        .target(name: "ForgeFFT", dependencies: ["ForgeCore", "CFFTW"]),
+        .target(name: "ForgeSynthesis", dependencies: ["ForgeCore", "ForgeFFT"]),
+        .target(name: "ForgeMorphology", dependencies: ["ForgeCore"]),
+        .target(name: "ForgeMeshing", dependencies: ["ForgeCore"]),
+        .target(name: "ForgeMetrics", dependencies: ["ForgeCore"]),
+
+        // Formats and the model layer
+        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "Yams"]),
+        .target(name: "ForgeCephalo", dependencies: ["ForgeCore"]),
+
+        // Pipeline, umbrella and CLI
+        .target(name: "ForgePipeline", dependencies: [
+            "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo",
+        ]),
+        .target(name: "CephaloForge", dependencies: [
+            "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgePipeline",
+        ]),
+        .executableTarget(name: "CephaloForgeCLI", dependencies: [
+            "CephaloForge",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
+                    resources: [.copy("Fixtures")]),
+    ]
+)

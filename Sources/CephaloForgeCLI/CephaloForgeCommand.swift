@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct CephaloForgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cephalo-forge",
+        abstract: "Turn a description of a material microstructure into printable files.",
+        discussion: """
+            A prompt such as "trabecular bone scaffold, 30% solid, 10 mm cube" becomes a recipe \
+            (family, solid fraction, wavelength, extent, size, seed), a periodic spectral random \
+            field cut at exactly that solid fraction, a closed binary STL in millimetres, one PNG \
+            per z layer and metrics.json. Everything runs locally.
+
+            Examples:
+              cephalo-forge generate "spinodal foam, 35% solid, 10 mm cube" --size 128 --seed 7
+              cephalo-forge generate --recipe spinodal-foam --out Outputs/foam
+              cephalo-forge describe "blob particles, 70% porosity, 5 mm cube"
+            """,
+        version: "0.1.0",
+        subcommands: [GenerateCommand.self, DescribeCommand.self])
+}

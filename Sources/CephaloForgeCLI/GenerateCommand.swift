@@ -1,0 +1,36 @@
+import ArgumentParser
+import CephaloForge
+import Foundation
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a design folder: recipe.json, model.stl, slices/z0000.png…, metrics.json.",
+        discussion: """
+            Without a prompt or --recipe the default prompt is used: "\(RecipeRequest.defaultPrompt)". \
+            Output goes to --out, or Outputs/<slug of the prompt or recipe name>. \
+            `generate --recipe OUT/recipe.json` reproduces a run: every file byte for byte \
+            (metrics.json apart from its timings).
+            """)
+
+    @OptionGroup var recipeOptions: RecipeOptions
+
+    @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
+    var out: String?
+
+    @Flag(name: .long, help: "No progress bar on stderr.")
+    var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            let resolved = try RecipeResolver.resolve(recipeOptions.request)
+            let folder = out.map { URL(fileURLWithPath: $0) }
+                ?? OutputLayout.defaultFolder(slug: resolved.slug,
+                                              root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
+                                                      progress: ProgressReporter(quiet: quiet))
+            for warning in result.warnings { printError("warning: \(warning)") }
+            print(Summary.text(for: result, sources: resolved.sources))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import CephaloForge
+
+/// Options shared by every command that resolves a recipe.
+struct RecipeOptions: ParsableArguments {
+    @Argument(help: "Description of the microstructure, e.g. \"trabecular bone scaffold, 30% solid, 10 mm cube\".")
+    var prompt: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A recipe file (.json, .yaml) or the name of a template in Templates/recipes.",
+        valueName: "file-or-name"))
+    var recipe: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Samples per axis: 128 (cube), 512x512 (2D) or 128x128x64; overrides the recipe.", valueName: "n"))
+    var size: String?
+
+    @Option(name: .long, help: "Random seed; overrides the recipe.")
+    var seed: UInt64?
+
+    func validate() throws {
+        if let size, GridSize(parsing: size) == nil {
+            throw ValidationError("--size \(size) is not a size: write 128, 512x512 or 128x128x64")
+        }
+        if prompt != nil && recipe != nil {
+            throw ValidationError("give a prompt or --recipe, not both")
+        }
+    }
+
+    var request: RecipeRequest {
+        RecipeRequest(prompt: prompt, recipeReference: recipe, size: size.flatMap(GridSize.init(parsing:)), seed: seed)
+    }
+}

@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+
+/// Runs `body` over `0..<count` split into contiguous ranges, one batch per core.
+///
+/// Ranges are disjoint and cover `0..<count` in order; `body` must only write to memory
+/// belonging to its own range. Work per range should be large (a slab, not a voxel).
+public func parallelForRanges(_ count: Int, minimumChunk: Int = 1,
+                              _ body: @Sendable (Range<Int>) -> Void) {
+    let chunks = parallelChunkCount(count, minimumChunk: minimumChunk)
+    parallelForChunks(count, chunks: chunks) { _, range in body(range) }
+}
+
+/// How many chunks `parallelForRanges` would use for `count` items.
+public func parallelChunkCount(_ count: Int, minimumChunk: Int = 1) -> Int {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    return max(1, min(cores * 4, count / max(1, minimumChunk)))
+}
+
+/// Runs `body(chunk, range)` for `chunks` contiguous ranges covering `0..<count` in order.
+/// The chunk number lets each task write its own slot of a per-chunk result array.
+public func parallelForChunks(_ count: Int, chunks: Int,
+                              _ body: @Sendable (Int, Range<Int>) -> Void) {
+    guard count > 0, chunks > 0 else { return }
+    if chunks == 1 {
+        body(0, 0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let start = count * c / chunks
+        let end = count * (c + 1) / chunks
+        body(c, start..<end)
+    }
+}
+
+/// A raw pointer that may cross into `@Sendable` closures; the caller guarantees that
+/// concurrent users touch disjoint elements.
+public struct SendablePointer<T>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<T>
+    public init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    @inline(__always) public subscript(i: Int) -> T {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+}

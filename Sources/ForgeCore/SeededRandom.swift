@@ -1,0 +1,61 @@
+/// A small, fast, seedable generator (xoshiro256**, seeded through SplitMix64).
+///
+/// Deterministic on every platform; not for cryptography. Independent streams for
+/// parallel work come from `SeededRandom(seed:stream:)`.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    public init(seed: UInt64, stream: UInt64 = 0) {
+        var mix = seed ^ (stream &* 0xD1B5_4A32_D192_ED03) ^ 0x5851_F42D_4C95_7F2D
+        s0 = Self.splitMix(&mix)
+        s1 = Self.splitMix(&mix)
+        s2 = Self.splitMix(&mix)
+        s3 = Self.splitMix(&mix)
+    }
+
+    private static func splitMix(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = s3 << 45 | s3 >> 19
+        return result
+    }
+
+    /// Uniform in (0, 1], never zero (safe for logarithms).
+    @inline(__always)
+    public mutating func nextOpenUnit() -> Double {
+        Double((next() >> 11) &+ 1) * 0x1p-53
+    }
+
+    /// Fills `buffer` with independent standard normal samples (Box–Muller, pairs).
+    public mutating func fillStandardNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        var i = 0
+        let n = buffer.count
+        while i < n {
+            let radius = (-2 * _log(nextOpenUnit())).squareRoot()
+            let angle = 2 * Double.pi * nextOpenUnit()
+            buffer[i] = Float(radius * _cos(angle))
+            if i + 1 < n { buffer[i + 1] = Float(radius * _sin(angle)) }
+            i += 2
+        }
+    }
+}
+
+import Foundation
+
+@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+@inline(__always) private func _sin(_ x: Double) -> Double { Foundation.sin(x) }

@@ -1,0 +1,98 @@
+import CFFTW
+import Foundation
+
+/// The single place where FFTW plans are made: planning is not thread-safe, so it happens
+/// behind one lock; threads are initialised once; wisdom is loaded from and saved to a
+/// cache folder so that a measured plan costs seconds only the first time per size.
+///
+/// Environment: `CEPHALO_FFTW_PLANNER` = `measure` (default), `estimate` or `patient`;
+/// `CEPHALO_FORGE_CACHE` overrides the cache folder (default `$XDG_CACHE_HOME/cephalo-forge`
+/// or `~/.cache/cephalo-forge`).
+enum FFTWPlanner {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var prepared = false
+
+    static var effortFlag: UInt32 {
+        switch ProcessInfo.processInfo.environment["CEPHALO_FFTW_PLANNER"]?.lowercased() {
+        case "estimate": return UInt32(FFTW_ESTIMATE)
+        case "patient": return UInt32(FFTW_PATIENT)
+        default: return UInt32(FFTW_MEASURE)
+        }
+    }
+
+    static var wisdomURL: URL {
+        let env = ProcessInfo.processInfo.environment
+        let base: URL
+        if let dir = env["CEPHALO_FORGE_CACHE"], !dir.isEmpty {
+            base = URL(fileURLWithPath: dir)
+        } else if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty {
+            base = URL(fileURLWithPath: xdg).appendingPathComponent("cephalo-forge")
+        } else {
+            base = FileManager.default.homeDirectoryForCurrentUser
+                .appendingPathComponent(".cache/cephalo-forge")
+        }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        return base.appendingPathComponent("fftw3f-wisdom-\(threads)t.txt")
+    }
+
+    /// Makes a forward (r2c) and inverse (c2r) in-place plan for `buffer`.
+    /// `dimensions` are slowest first (z, y, x). Overwrites the buffer when measuring.
+    static func makePlans(dimensions: [Int], buffer: UnsafeMutablePointer<Float>) throws
+        -> (forward: OpaquePointer, inverse: OpaquePointer)
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        prepareOnce()
+        let threads = Int32(ProcessInfo.processInfo.activeProcessorCount)
+        fftwf_plan_with_nthreads(threads)
+        let n = dimensions.map(Int32.init)
+        let complex = UnsafeMutableRawPointer(buffer).bindMemory(to: fftwf_complex.self, capacity: 1)
+        let rank = Int32(n.count)
+        let effort = effortFlag
+        var learned = false
+        func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? {
+            if effort != UInt32(FFTW_ESTIMATE), let p = make(effort | UInt32(FFTW_WISDOM_ONLY)) { return p }
+            learned = learned || effort != UInt32(FFTW_ESTIMATE)
+            return make(effort)
+        }
+        let forward = n.withUnsafeBufferPointer { dims in
+            plan { fftwf_plan_dft_r2c(rank, dims.baseAddress, buffer, complex, $0) }
+        }
+        let inverse = n.withUnsafeBufferPointer { dims in
+            plan { fftwf_plan_dft_c2r(rank, dims.baseAddress, complex, buffer, $0) }
+        }
+        guard let forward, let inverse else {
+            if let forward { fftwf_destroy_plan(forward) }
+            if let inverse { fftwf_destroy_plan(inverse) }
+            throw FFTError.planFailed(dimensions: dimensions)
+        }
+        if learned { saveWisdom() }
+        return (forward, inverse)
+    }
+
+    static func destroy(_ plan: OpaquePointer) {
+        lock.lock()
+        defer { lock.unlock() }
+        fftwf_destroy_plan(plan)
+    }
+
+    private static func prepareOnce() {
+        guard !prepared else { return }
+        prepared = true
+        fftwf_init_threads()
+        _ = fftwf_import_wisdom_from_filename(wisdomURL.path)
+    }
+
+    /// Writes wisdom to a temporary file and renames it, so readers never see half a file.
+    private static func saveWisdom() {
+        let url = wisdomURL
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
+                                                 withIntermediateDirectories: true)
+        let temporary = url.path + ".\(getpid()).tmp"
+        if fftwf_export_wisdom_to_filename(temporary) != 0 {
+            _ = rename(temporary, url.path)
+        } else {
+            unlink(temporary)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ForgeCore
+import Foundation
+import Yams
+
+/// Recipes on disk: JSON or YAML files, or templates by name from `Templates/recipes/`.
+public enum RecipeFile {
+    /// Loads `reference`: a path to a `.json`, `.yaml` or `.yml` file, or the name of a
+    /// template in one of `templateFolders`. Missing keys take `Recipe.defaults`.
+    public static func load(_ reference: String, templateFolders: [URL]) throws -> Recipe {
+        let direct = URL(fileURLWithPath: reference)
+        if FileManager.default.fileExists(atPath: direct.path) {
+            return try decode(direct)
+        }
+        let looksLikePath = reference.contains("/") || [".json", ".yaml", ".yml"].contains { reference.hasSuffix($0) }
+        if looksLikePath {
+            throw FormatError.cannotRead(path: reference, reason: "no such file")
+        }
+        for folder in templateFolders {
+            for ext in ["yaml", "yml", "json"] {
+                let url = folder.appendingPathComponent("\(reference).\(ext)")
+                if FileManager.default.fileExists(atPath: url.path) {
+                    var recipe = try decode(url)
+                    if recipe.name == nil { recipe.name = reference }
+                    return recipe
+                }
+            }
+        }
+        throw FormatError.recipeNotFound(name: reference, searched: templateFolders.map(\.path))
+    }
+
+    /// Decodes one recipe file; the format follows the extension (JSON unless .yaml/.yml).
+    public static func decode(_ url: URL) throws -> Recipe {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw FormatError.cannotRead(path: url.path, reason: error.localizedDescription)
+        }
+        do {
+            if ["yaml", "yml"].contains(url.pathExtension.lowercased()) {
+                let text = String(decoding: data, as: UTF8.self)
+                return try YAMLDecoder().decode(Recipe.self, from: text)
+            }
+            return try JSONDecoder().decode(Recipe.self, from: data)
+        } catch let error as RecipeError {
+            throw FormatError.recipe(path: url.path, reason: error.description)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw FormatError.recipe(path: url.path, reason: context.debugDescription)
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw FormatError.recipe(path: url.path, reason: "expected a mapping of recipe keys (\(context.debugDescription))")
+        } catch {
+            throw FormatError.recipe(path: url.path, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import ForgeCore
+
+/// Marches the cells of a run of z slabs over the padded lattice (one virtual void sample
+/// beyond each face of the box). Layer buffers are reused from slab to slab.
+struct SlabMesher {
+    let nx: Int, ny: Int, nz: Int
+    let h: Float
+    let values: UnsafePointer<Float>
+    /// Padded layer width and height: nx + 2, ny + 2.
+    let px: Int, py: Int
+
+    init(field: ScalarGrid, values: UnsafePointer<Float>) {
+        nx = field.size.nx
+        ny = field.size.ny
+        nz = field.size.nz
+        h = Float(field.voxelSizeMM)
+        self.values = values
+        px = nx + 2
+        py = ny + 2
+    }
+
+    /// Fills the padded layer `k` (−1 … nz): inside samples as they are, outside samples as
+    /// minus the magnitude of the nearest inside sample.
+    func fillLayer(_ k: Int, into layer: UnsafeMutablePointer<Float>) {
+        let kk = min(max(k, 0), nz - 1)
+        let outside = k < 0 || k >= nz
+        for jp in 0..<py {
+            let j = min(max(jp - 1, 0), ny - 1)
+            let src = values + nx * (j + ny * kk)
+            let dst = layer + px * jp
+            if outside || jp == 0 || jp == py - 1 {
+                for ip in 0..<px { dst[ip] = -abs(src[min(max(ip - 1, 0), nx - 1)]) }
+            } else {
+                dst[0] = -abs(src[0])
+                (dst + 1).update(from: src, count: nx)
+                dst[px - 1] = -abs(src[nx - 1])
+            }
+        }
+    }
+
+    @inline(__always)
+    func crossing(_ a: Float, _ b: Float) -> Float {
+        let t = a / (a - b)
+        return min(max(t, MarchingCubes.edgeMargin), 1 - MarchingCubes.edgeMargin)
+    }
+
+    /// Creates the vertices on the x and y edges of layer `k`. With `foreign`, stores
+    /// references to the next chunk's vertices instead of creating them.
+    func layerEdges(_ k: Int, layer: UnsafePointer<Float>, xEdges: UnsafeMutablePointer<UInt32>,
+                    yEdges: UnsafeMutablePointer<UInt32>, foreign: Bool, into part: inout ChunkMesh) {
+        let z = (Float(k) + 0.5) * h
+        let xCount = (px - 1) * py
+        for jp in 0..<py {
+            let row = layer + px * jp
+            let y = (Float(jp) - 0.5) * h
+            for ip in 0..<(px - 1) where (row[ip] > 0) != (row[ip + 1] > 0) {
+                let slot = ip + (px - 1) * jp
+                if foreign {
+                    xEdges[slot] = ChunkResults.foreignFlag | UInt32(slot)
+                } else {
+                    xEdges[slot] = UInt32(part.positions.count / 3)
+                    let x = (Float(ip) - 0.5 + crossing(row[ip], row[ip + 1])) * h
+                    part.positions += [x, y, z]
+                }
+            }
+        }
+        for jp in 0..<(py - 1) {
+            let row = layer + px * jp
+            let y0 = (Float(jp) - 0.5) * h
+            for ip in 0..<px where (row[ip] > 0) != (row[ip + px] > 0) {
+                let slot = ip + px * jp
+                if foreign {
+                    yEdges[slot] = ChunkResults.foreignFlag | UInt32(xCount + slot)
+                } else {
+                    yEdges[slot] = UInt32(part.positions.count / 3)
+                    let y = y0 + crossing(row[ip], row[ip + px]) * h
+                    part.positions += [(Float(ip) - 0.5) * h, y, z]
+                }
+            }
+        }
+    }
+
+    /// Meshes slabs `slabs` (a slab k lies between padded layers k and k + 1, k = −1 … nz − 1).
+    func run(slabs: Range<Int>, isLast: Bool, done: ProgressCounter) -> ChunkMesh {
+        let layerSize = px * py
+        let xSize = (px - 1) * py, ySize = px * (py - 1)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 2 * layerSize)
+        let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * (xSize + ySize) + layerSize)
+        defer {
+            buffer.deallocate()
+            ids.deallocate()
+        }
+        var lower = buffer, upper = buffer + layerSize
+        var lowerX = ids, lowerY = ids + xSize
+        var upperX = ids + xSize + ySize, upperY = upperX + xSize
+        let zEdges = upperY + ySize
+
+        var part = ChunkMesh()
+        part.indices.reserveCapacity(slabs.count * nx * ny / 2)
+        fillLayer(slabs.lowerBound, into: lower)
+        layerEdges(slabs.lowerBound, layer: lower, xEdges: lowerX, yEdges: lowerY, foreign: false, into: &part)
+        part.firstLayerEdges = Array(UnsafeBufferPointer(start: lowerX, count: xSize))
+            + Array(UnsafeBufferPointer(start: lowerY, count: ySize))
+
+        let table = MarchingCubesTable.shared
+        table.triangles.withUnsafeBufferPointer { tris in
+            table.offsets.withUnsafeBufferPointer { offsets in
+                for k in slabs {
+                    fillLayer(k + 1, into: upper)
+                    let foreign = k + 1 == slabs.upperBound && !isLast
+                    layerEdges(k + 1, layer: upper, xEdges: upperX, yEdges: upperY, foreign: foreign, into: &part)
+                    zEdgeVertices(k, lower: lower, upper: upper, zEdges: zEdges, into: &part)
+                    let edges = EdgeTables(lowerX: lowerX, lowerY: lowerY, upperX: upperX,
+                                           upperY: upperY, z: zEdges, px: px)
+                    marchCells(lower: lower, upper: upper, edges: edges, tris: tris, offsets: offsets,
+                               into: &part)
+                    swap(&lower, &upper)
+                    swap(&lowerX, &upperX)
+                    swap(&lowerY, &upperY)
+                    done.advance()
+                }
+            }
+        }
+        return part
+    }
+
+    private func zEdgeVertices(_ k: Int, lower: UnsafePointer<Float>, upper: UnsafePointer<Float>,
+                               zEdges: UnsafeMutablePointer<UInt32>, into part: inout ChunkMesh) {
+        let z0 = (Float(k) + 0.5) * h
+        for jp in 0..<py {
+            let y = (Float(jp) - 0.5) * h
+            for ip in 0..<px {
+                let s = ip + px * jp
+                let a = lower[s], b = upper[s]
+                if (a > 0) != (b > 0) {
+                    zEdges[s] = UInt32(part.positions.count / 3)
+                    part.positions += [(Float(ip) - 0.5) * h, y, z0 + crossing(a, b) * h]
+                }
+            }
+        }
+    }
+
+    private func marchCells(lower: UnsafePointer<Float>, upper: UnsafePointer<Float>, edges: EdgeTables,
+                            tris: UnsafeBufferPointer<UInt8>, offsets: UnsafeBufferPointer<Int>,
+                            into part: inout ChunkMesh) {
+        for jp in 0..<(py - 1) {
+            let r0 = px * jp, r1 = r0 + px
+            var previous = (lower[r0] > 0 ? 1 : 0) | (lower[r1] > 0 ? 4 : 0)
+                | (upper[r0] > 0 ? 16 : 0) | (upper[r1] > 0 ? 64 : 0)
+            for ip in 0..<(px - 1) {
+                let a = r0 + ip + 1, b = r1 + ip + 1
+                let right = (lower[a] > 0 ? 1 : 0) | (lower[b] > 0 ? 4 : 0)
+                    | (upper[a] > 0 ? 16 : 0) | (upper[b] > 0 ? 64 : 0)
+                let code = previous | right << 1
+                previous = right
+                let start = offsets[code], end = offsets[code + 1]
+                if start == end { continue }
+                for t in start..<end {
+                    part.indices.append(edges.vertex(Int(tris[t]), ip: ip, jp: jp))
+                }
+            }
+        }
+    }
+}
+
+/// Where the vertex of each of a cell's twelve edges is stored.
+struct EdgeTables {
+    let lowerX: UnsafeMutablePointer<UInt32>, lowerY: UnsafeMutablePointer<UInt32>
+    let upperX: UnsafeMutablePointer<UInt32>, upperY: UnsafeMutablePointer<UInt32>
+    let z: UnsafeMutablePointer<UInt32>
+    let px: Int
+
+    @inline(__always)
+    func vertex(_ edge: Int, ip: Int, jp: Int) -> UInt32 {
+        let a = edge & 3
+        switch edge >> 2 {
+        case 0:  // x edge at (0, dy, dz)
+            let slot = ip + (px - 1) * (jp + (a & 1))
+            return a >> 1 == 0 ? lowerX[slot] : upperX[slot]
+        case 1:  // y edge at (dx, 0, dz)
+            let slot = ip + (a & 1) + px * jp
+            return a >> 1 == 0 ? lowerY[slot] : upperY[slot]
+        default:  // z edge at (dx, dy, 0)
+            return z[ip + (a & 1) + px * (jp + (a >> 1))]
+        }
+    }
+}

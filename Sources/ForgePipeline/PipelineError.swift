@@ -1,0 +1,20 @@
+/// Why a design could not be made.
+public enum PipelineError: Error, CustomStringConvertible {
+    case tooLarge(size: String, neededGiB: Double, availableGiB: Double)
+    case outputNotWritable(path: String, reason: String)
+    case emptySolid
+
+    public var description: String {
+        switch self {
+        case let .tooLarge(size, needed, available):
+            return String(format: "size %@ needs about %.1f GiB but this machine has %.1f GiB: choose a smaller --size",
+                          size, needed, available)
+        case let .outputNotWritable(path, reason):
+            return "cannot write to \(path): \(reason); choose a writable folder with --out"
+        case .emptySolid:
+            return "the solid phase is empty: raise solid_fraction"
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,75 @@
+import ForgeCephalo
+import ForgeCore
+import ForgeFormats
+import Foundation
+
+/// Where a run's recipe comes from: a prompt (through a describer), a recipe file or
+/// template, plus command-line overrides.
+public struct RecipeRequest: Sendable {
+    public var prompt: String?
+    public var recipeReference: String?
+    public var size: GridSize?
+    public var seed: UInt64?
+
+    public init(prompt: String? = nil, recipeReference: String? = nil, size: GridSize? = nil, seed: UInt64? = nil) {
+        self.prompt = prompt
+        self.recipeReference = recipeReference
+        self.size = size
+        self.seed = seed
+    }
+
+    /// The prompt used when neither a prompt nor a recipe is given.
+    public static let defaultPrompt = "trabecular bone scaffold, 30% solid, 10 mm cube"
+}
+
+/// A resolved recipe and an account of where its values came from.
+public struct ResolvedRecipe: Sendable {
+    public var recipe: Recipe
+    /// Recipe key → source ("prompt: …", "recipe file", "--size", "default").
+    public var sources: [(key: String, source: String)]
+    /// Folder name for the default output location.
+    public var slug: String
+}
+
+public enum RecipeResolver {
+    public static func resolve(_ request: RecipeRequest, describer: Describer = LocalDescriber()) throws -> ResolvedRecipe {
+        var recipe: Recipe
+        var sources: [String: String] = [:]
+        if let reference = request.recipeReference {
+            if let prompt = request.prompt, !prompt.isEmpty {
+                throw ResolveError.promptAndRecipe(prompt: prompt)
+            }
+            recipe = try RecipeFile.load(reference, templateFolders: TemplateFolders.recipeFolders())
+            for key in Recipe.keyNames { sources[key] = "recipe \(reference)" }
+        } else {
+            let prompt = request.prompt ?? RecipeRequest.defaultPrompt
+            let description = try describer.describe(prompt)
+            recipe = description.recipe
+            for (key, words) in description.fromPrompt { sources[key] = "prompt: \"\(words)\"" }
+        }
+        if let size = request.size {
+            recipe.size = size
+            sources["size"] = "--size"
+        }
+        if let seed = request.seed {
+            recipe.seed = seed
+            sources["seed"] = "--seed"
+        }
+        try recipe.validate()
+        let order = ["family", "solid_fraction", "wavelength_mm", "bandwidth", "extent_mm", "size", "seed"]
+        let listed = order.map { (key: $0, source: sources[$0] ?? "default") }
+        let slug = LocalDescriber.slug(recipe.name ?? recipe.prompt ?? "design")
+        return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug)
+    }
+}
+
+public enum ResolveError: Error, CustomStringConvertible {
+    case promptAndRecipe(prompt: String)
+
+    public var description: String {
+        switch self {
+        case let .promptAndRecipe(prompt):
+            return "both a prompt (\"\(prompt)\") and --recipe were given: use one of them"
+        }
+    }
+}

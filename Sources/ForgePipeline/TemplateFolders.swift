@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where recipe templates (`Templates/recipes/*.yaml`) are looked up: `$CEPHALO_FORGE_TEMPLATES`,
+/// then `Templates/` in the current folder and its parents, then beside the executable's
+/// package checkout.
+public enum TemplateFolders {
+    public static func recipeFolders() -> [URL] {
+        var roots: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["CEPHALO_FORGE_TEMPLATES"], !env.isEmpty {
+            roots.append(URL(fileURLWithPath: env))
+        }
+        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                      URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()]
+        for start in starts {
+            var folder = start.standardizedFileURL
+            for _ in 0..<6 {
+                let candidate = folder.appendingPathComponent("Templates")
+                if FileManager.default.fileExists(atPath: candidate.path) {
+                    roots.append(candidate)
+                    break
+                }
+                folder.deleteLastPathComponent()
+            }
+        }
+        var seen = Set<String>()
+        return roots.map { $0.appendingPathComponent("recipes") }.filter { seen.insert($0.path).inserted }
+    }
+}
