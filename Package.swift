@@ -49,7 +49,6 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"]),
     ]
 )

@@ -91,15 +91,17 @@ public struct LocalDescriber: Describer {
             guard let value = Double(ns.substring(with: m.range(at: 1))) else { continue }
             let unit = ns.substring(with: m.range(at: 2))
             let mm = unit.hasPrefix("c") ? value * 10 : (unit.hasPrefix("m") && !unit.hasPrefix("micr") ? value : value / 1000)
-            let before = ns.substring(to: m.range.location).suffix(28)
+            let clause = ns.substring(to: m.range.location).suffix(28)
+                .split(separator: ",", omittingEmptySubsequences: false).last ?? ""
+            let before = clause.split(separator: ";", omittingEmptySubsequences: false).last ?? ""
             let after = ns.substring(from: m.range.location + m.range.length).prefix(16)
             let whole = ns.substring(with: m.range)
             if Self.contains(before, any: ["wavelength", "period", "spacing", "cell size", "unit cell", "length scale", "characteristic"]) {
                 recipe.wavelengthMM = mm
-                from["wavelength_mm"] = String(before.split(separator: ",").last ?? "") + whole
+                from["wavelength_mm"] = before.trimmingCharacters(in: .whitespaces) + " " + whole
             } else if Self.contains(before, any: ["pore", "feature", "strut", "ligament", "wall"]) {
                 recipe.wavelengthMM = 2 * mm
-                from["wavelength_mm"] = String(before.split(separator: ",").last ?? "") + whole
+                from["wavelength_mm"] = before.trimmingCharacters(in: .whitespaces) + " " + whole
             } else if !extentSet {
                 recipe.extentMM = mm
                 from["extent_mm"] = whole + (Self.contains(after, any: ["cube", "box", "block"]) ? " " + String(after.split(separator: " ").first ?? "") : "")

@@ -1,0 +1,120 @@
+import CephaloForge
+import ForgeFFT
+import Foundation
+import Testing
+
+@Suite("Spectral synthesis")
+struct SynthesisTests {
+    static func recipe(seed: UInt64, size: Int = 64, family: StructureFamily = .spinodal) -> Recipe {
+        var r = Recipe.defaults
+        r.size = GridSize(cube: size)
+        r.extentMM = 10
+        r.wavelengthMM = 1.25
+        r.family = family
+        r.seed = seed
+        return r
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func unitVarianceZeroMean(seed: UInt64) throws {
+        let g = try SpectralSynthesis.field(for: Self.recipe(seed: seed, size: 32))
+        let n = Double(g.values.count)
+        let mean = g.values.reduce(0.0) { $0 + Double($1) } / n
+        let variance = g.values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
+        #expect(abs(mean) < 1e-4, "seed \(seed)")
+        #expect(abs(variance - 1) < 1e-3, "seed \(seed)")
+    }
+
+    @Test(arguments: [11, 12] as [UInt64])
+    func periodicInEveryAxis(seed: UInt64) throws {
+        let g = try SpectralSynthesis.field(for: Self.recipe(seed: seed))
+        let n = g.size.nx
+        for axis in 0..<3 {
+            func value(_ a: Int, _ u: Int, _ v: Int) -> Double {
+                switch axis {
+                case 0: return Double(g[a, u, v])
+                case 1: return Double(g[u, a, v])
+                default: return Double(g[u, v, a])
+                }
+            }
+            func meanDifference(_ a: Int, _ b: Int) -> Double {
+                var total = 0.0
+                for u in 0..<n { for v in 0..<n { total += abs(value(a, u, v) - value(b, u, v)) } }
+                return total / Double(n * n)
+            }
+            let interior = (1..<(n - 1)).map { meanDifference($0, $0 + 1) }.reduce(0, +) / Double(n - 2)
+            let across = meanDifference(n - 1, 0)
+            let far = meanDifference(0, n / 2)
+            #expect(across / interior > 0.75 && across / interior < 1.33, "seed \(seed) axis \(axis): \(across) vs \(interior)")
+            #expect(far > 1.5 * interior, "seed \(seed) axis \(axis)")
+        }
+    }
+
+    /// Shell-averaged power |ĝ(m)|² per integer wave number m (cycles per box).
+    static func radialPower(_ g: ScalarGrid) throws -> [Double] {
+        let size = g.size
+        let buffer = try RealSpectralBuffer(size: size)
+        for r in 0..<(size.ny * size.nz) {
+            for x in 0..<size.nx { buffer.pointer[r * buffer.paddedRowLength + x] = g.values[r * size.nx + x] }
+        }
+        buffer.forward()
+        let shells = size.nx / 2
+        var power = [Double](repeating: 0, count: shells + 1)
+        var count = [Double](repeating: 0, count: shells + 1)
+        for z in 0..<size.nz {
+            for y in 0..<size.ny {
+                for x in 0..<buffer.complexRowLength {
+                    let my = y <= size.ny / 2 ? y : y - size.ny
+                    let mz = z <= size.nz / 2 ? z : z - size.nz
+                    let m = Int((Double(x * x + my * my + mz * mz)).squareRoot().rounded())
+                    guard m <= shells else { continue }
+                    let i = 2 * ((z * size.ny + y) * buffer.complexRowLength + x)
+                    let re = Double(buffer.pointer[i]), im = Double(buffer.pointer[i + 1])
+                    power[m] += re * re + im * im
+                    count[m] += 1
+                }
+            }
+        }
+        return zip(power, count).map { $1 > 0 ? $0 / $1 : 0 }
+    }
+
+    @Test(arguments: [(1.25, 21 as UInt64), (2.5, 22), (1.0, 23)])
+    func spinodalPowerPeaksAtTheWavelength(wavelength: Double, seed: UInt64) throws {
+        var recipe = Self.recipe(seed: seed)
+        recipe.wavelengthMM = wavelength
+        let power = try Self.radialPower(SpectralSynthesis.field(for: recipe))
+        let m = power.indices.dropFirst().max { power[$0] < power[$1] }!
+        // Parabolic refinement of the peak between neighbouring shells.
+        let a = power[m - 1], b = power[m], c = power[m + 1]
+        let peak = Double(m) + 0.5 * (a - c) / (a - 2 * b + c)
+        let measured = recipe.extentMM / peak
+        #expect(abs(measured - wavelength) / wavelength < 0.10, "seed \(seed): measured λ \(measured) mm")
+    }
+
+    @Test func blobPowerFallsFromZero() throws {
+        let power = try Self.radialPower(SpectralSynthesis.field(for: Self.recipe(seed: 4, family: .blob)))
+        #expect(power[1] > power[4] && power[4] > power[8] && power[8] > power[12])
+    }
+
+    @Test func sameSeedSameBitsDifferentSeedDifferentField() throws {
+        let a = try SpectralSynthesis.field(for: Self.recipe(seed: 7, size: 32))
+        let b = try SpectralSynthesis.field(for: Self.recipe(seed: 7, size: 32))
+        let c = try SpectralSynthesis.field(for: Self.recipe(seed: 8, size: 32))
+        #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+        let differing = zip(a.values, c.values).filter { abs($0 - $1) > 0.1 }.count
+        #expect(differing > a.values.count / 2)
+    }
+
+    @Test func planarFieldsArePeriodicToo() throws {
+        var recipe = Self.recipe(seed: 3)
+        recipe.size = GridSize(nx: 128, ny: 64, nz: 1)
+        let g = try SpectralSynthesis.field(for: recipe)
+        #expect(g.size.nz == 1)
+        var across = 0.0, interior = 0.0
+        for y in 0..<64 {
+            across += abs(Double(g[127, y, 0] - g[0, y, 0]))
+            interior += abs(Double(g[64, y, 0] - g[63, y, 0]))
+        }
+        #expect(across < 2 * interior && across > 0.5 * interior)
+    }
+}
