@@ -5,6 +5,8 @@ import Foundation
 /// behind one lock; threads are initialised once; wisdom is loaded from and saved to a
 /// cache folder so that a measured plan costs seconds only the first time per size.
 ///
+/// A measured plan is limited to `planningTimeLimitS` seconds of planning.
+///
 /// Environment: `CEPHALO_FFTW_PLANNER` = `measure` (default), `estimate` or `patient`;
 /// `CEPHALO_FORGE_CACHE` overrides the cache folder (default `$XDG_CACHE_HOME/cephalo-forge`
 /// or `~/.cache/cephalo-forge`).
@@ -76,10 +78,14 @@ enum FFTWPlanner {
         fftwf_destroy_plan(plan)
     }
 
+    /// Upper bound on the time FFTW spends measuring one plan (first run of a size only).
+    static let planningTimeLimitS = 4.0
+
     private static func prepareOnce() {
         guard !prepared else { return }
         prepared = true
         fftwf_init_threads()
+        fftwf_set_timelimit(planningTimeLimitS)
         _ = fftwf_import_wisdom_from_filename(wisdomURL.path)
     }
 
