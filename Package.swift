@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "ForgeSynthesis", dependencies: ["ForgeCore", "ForgeFFT"]),
         .target(name: "ForgeMorphology", dependencies: ["ForgeCore"]),
         .target(name: "ForgeMeshing", dependencies: ["ForgeCore"]),
-        .target(name: "ForgeMetrics", dependencies: ["ForgeCore"]),
+        .target(name: "ForgeMetrics", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology"]),
 
         // Formats and the model layer
         .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "Yams"]),

@@ -25,20 +25,35 @@ enum Summary {
         let r = result.recipe
         let fromPrompt = sources.filter { $0.source != "default" }.map(\.key)
         let defaults = sources.filter { $0.source == "default" }.map(\.key)
+        let t = m.timingsS
         var lines = [
             "wrote \(result.layout.folder.path)",
-            String(format: "  %@ %@, %.3g mm, wavelength %.3g mm, seed %llu",
-                   r.family.rawValue, r.size.description, r.extentMM, r.wavelengthMM, r.seed),
-            String(format: "  solid fraction %.4f (target %.4f), %d triangles, %@",
-                   m.solidFraction, m.targetSolidFraction, m.triangles, m.watertight ? "watertight" : "NOT watertight"),
-            String(format: "  volume %.2f mm³ (voxels %.2f mm³), surface %.2f mm²", m.volumeMM3, m.voxelVolumeMM3, m.surfaceAreaMM2),
-            String(format: "  %.2f s: synthesis %.2f, threshold %.2f, meshing %.2f, checks %.2f, writing %.2f",
-                   m.timingsS["total"] ?? 0, m.timingsS["synthesis"] ?? 0, m.timingsS["threshold"] ?? 0,
-                   m.timingsS["meshing"] ?? 0, m.timingsS["checks"] ?? 0, m.timingsS["writing"] ?? 0),
+            String(format: "  %@ %@ %@, %.3g mm, wavelength %.3g mm, seed %llu",
+                   r.family.rawValue, r.mode.rawValue, r.size.description, r.extentMM, r.wavelengthMM, r.seed),
+            String(format: "  solid fraction %.4f (target %.4f)", m.solidFraction, m.targetSolidFraction),
         ]
+        if let volume = m.volumeMM3, let area = m.surfaceAreaMM2 {
+            lines.append(String(format: "  %d triangles, %@; volume %.2f mm³ (voxels %.2f mm³), surface %.2f mm²",
+                                m.triangles, m.watertight == true ? "watertight" : "NOT watertight",
+                                volume, m.voxelVolumeMM3, area))
+        }
+        let topology = m.structure.topology
+        lines.append(String(format: "  %d body, %d enclosed voids, genus %@, characteristic length %.3g mm, anisotropy %.2f",
+                            topology.solidComponents, topology.voidsEnclosed, topology.genus.map(String.init) ?? "-",
+                            m.structure.twoPoint.characteristicLengthMM, m.structure.twoPoint.anisotropyRatio))
+        let c = m.cleanup
+        if c.islandsRemoved + c.enclosedVoidsFilled + c.thinSolidVoxelsRemoved + c.thinPoreVoxelsFilled > 0 {
+            lines.append("  cleanup: \(c.islandsRemoved) islands removed, \(c.enclosedVoidsFilled) enclosed voids filled, "
+                + "\(c.thinSolidVoxelsRemoved) thin solid and \(c.thinPoreVoxelsFilled) thin pore voxels changed")
+        }
+        lines.append(m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
+        lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, meshing %.2f, checks %.2f, writing %.2f",
+                            t["total"] ?? 0, t["synthesis"] ?? 0, t["threshold"] ?? 0, t["cleanup"] ?? 0,
+                            t["metrics"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0))
         if !fromPrompt.isEmpty { lines.append("  given: " + fromPrompt.joined(separator: ", ")) }
         if !defaults.isEmpty { lines.append("  defaults: " + defaults.joined(separator: ", ")) }
-        lines.append("  files: recipe.json, model.stl, slices/ (\(result.sliceCount) PNG), metrics.json")
+        let mesh = result.wroteMesh ? "model.stl, " : ""
+        lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json")
         return lines.joined(separator: "\n")
     }
 }

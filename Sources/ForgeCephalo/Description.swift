@@ -8,9 +8,13 @@ public struct Description: Sendable, Equatable {
 
     /// Recipe keys that took their documented default.
     public var defaulted: [String] {
-        ["family", "solid_fraction", "wavelength_mm", "extent_mm", "bandwidth", "size", "seed"]
-            .filter { fromPrompt[$0] == nil }
+        Description.reportedKeys.filter { fromPrompt[$0] == nil }
     }
+
+    /// The keys whose source is reported, in display order.
+    public static let reportedKeys = ["family", "mode", "solid_fraction", "grading", "wavelength_mm", "axis",
+                                      "extent_mm", "bandwidth", "min_feature_mm", "printer_resolution_mm",
+                                      "size", "seed"]
 }
 
 /// Turns a description of a microstructure into a recipe.

@@ -1,9 +1,18 @@
 extension Recipe: Codable {
     /// The recipe's keys as they appear in files.
     public enum Key: String, CodingKey, CaseIterable, Sendable {
-        case name, prompt, family, seed, size, bandwidth
+        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading
         case solidFraction = "solid_fraction"
         case wavelengthMM = "wavelength_mm"
+        case coneAnglesDeg = "cone_angles_deg"
+        case coneAngleDeg = "cone_angle_deg"
+        case rotationDeg = "rotation_deg"
+        case minWavelengthMM = "min_wavelength_mm"
+        case keepMainBody = "keep_main_body"
+        case fillEnclosedVoids = "fill_enclosed_voids"
+        case minFeatureMM = "min_feature_mm"
+        case printerResolutionMM = "printer_resolution_mm"
+        case plateThicknessMM = "plate_thickness_mm"
         case extentMM = "extent_mm"
     }
 
@@ -20,23 +29,46 @@ extension Recipe: Codable {
         }
         let c = try decoder.container(keyedBy: Key.self)
         let d = Recipe.defaults
-        func value<T: Decodable>(_ type: T.Type, _ key: Key, _ fallback: T) throws -> T {
+        func value<T: Decodable>(_ key: Key, _ fallback: T) throws -> T {
             do {
-                return try c.decodeIfPresent(type, forKey: key) ?? fallback
+                return try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+            } catch let error as RecipeError {
+                throw error
             } catch {
-                throw RecipeError.wrongType(key: key.rawValue, expected: "\(T.self)")
+                throw RecipeError.wrongType(key: key.rawValue, expected: Self.expectedType(key))
             }
         }
-        self.init(
-            name: try value(String?.self, .name, d.name),
-            prompt: try value(String?.self, .prompt, d.prompt),
-            family: try c.decodeIfPresent(String.self, forKey: .family).map(Self.family(named:)) ?? d.family,
-            solidFraction: try value(Double.self, .solidFraction, d.solidFraction),
-            wavelengthMM: try value(Double.self, .wavelengthMM, d.wavelengthMM),
-            bandwidth: try value(Double.self, .bandwidth, d.bandwidth),
-            extentMM: try value(Double.self, .extentMM, d.extentMM),
-            size: try value(GridSize.self, .size, d.size),
-            seed: try value(UInt64.self, .seed, d.seed))
+        func named<T: RawRepresentable & CaseIterable>(_ key: Key, _ fallback: T) throws -> T where T.RawValue == String {
+            guard let text = try value(key, nil as String?) else { return fallback }
+            return try Self.choice(text, key: key.rawValue)
+        }
+        self.init()
+        name = try value(.name, d.name)
+        prompt = try value(.prompt, d.prompt)
+        family = try named(.family, d.family)
+        mode = try named(.mode, d.mode)
+        solidFraction = try value(.solidFraction, d.solidFraction)
+        wavelengthMM = try value(.wavelengthMM, d.wavelengthMM)
+        bandwidth = try value(.bandwidth, d.bandwidth)
+        coneAnglesDeg = try value(.coneAnglesDeg, d.coneAnglesDeg)
+        coneAngleDeg = try value(.coneAngleDeg, d.coneAngleDeg)
+        axis = try named(.axis, d.axis)
+        rotationDeg = try value(.rotationDeg, d.rotationDeg)
+        beta = try value(.beta, d.beta)
+        minWavelengthMM = try value(.minWavelengthMM, d.minWavelengthMM)
+        blend = try value(.blend, d.blend)
+        grading = try value(.grading, d.grading)
+        keepMainBody = try value(.keepMainBody, d.keepMainBody)
+        fillEnclosedVoids = try value(.fillEnclosedVoids, d.fillEnclosedVoids)
+        minFeatureMM = try value(.minFeatureMM, d.minFeatureMM)
+        printerResolutionMM = try value(.printerResolutionMM, d.printerResolutionMM)
+        plateThicknessMM = try value(.plateThicknessMM, d.plateThicknessMM)
+        extentMM = try value(.extentMM, d.extentMM)
+        size = try value(.size, d.size)
+        seed = try value(.seed, d.seed)
+        if let grading, !c.contains(.solidFraction) {
+            solidFraction = grading.meanFraction(layers: size.count(along: grading.axis))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -44,18 +76,62 @@ extension Recipe: Codable {
         try c.encodeIfPresent(name, forKey: .name)
         try c.encodeIfPresent(prompt, forKey: .prompt)
         try c.encode(family, forKey: .family)
+        try c.encode(mode, forKey: .mode)
         try c.encode(solidFraction, forKey: .solidFraction)
         try c.encode(wavelengthMM, forKey: .wavelengthMM)
         try c.encode(bandwidth, forKey: .bandwidth)
+        try c.encode(coneAnglesDeg, forKey: .coneAnglesDeg)
+        try c.encode(coneAngleDeg, forKey: .coneAngleDeg)
+        try c.encode(axis, forKey: .axis)
+        try c.encode(rotationDeg, forKey: .rotationDeg)
+        try c.encode(beta, forKey: .beta)
+        try c.encodeIfPresent(minWavelengthMM, forKey: .minWavelengthMM)
+        try c.encodeIfPresent(blend, forKey: .blend)
+        try c.encodeIfPresent(grading, forKey: .grading)
+        try c.encode(keepMainBody, forKey: .keepMainBody)
+        try c.encode(fillEnclosedVoids, forKey: .fillEnclosedVoids)
+        try c.encode(minFeatureMM, forKey: .minFeatureMM)
+        try c.encode(printerResolutionMM, forKey: .printerResolutionMM)
+        try c.encode(plateThicknessMM, forKey: .plateThicknessMM)
         try c.encode(extentMM, forKey: .extentMM)
         try c.encode(size, forKey: .size)
         try c.encode(seed, forKey: .seed)
     }
 
-    private static func family(named text: String) throws -> StructureFamily {
-        if let family = StructureFamily(rawValue: text.lowercased()) { return family }
-        let names = StructureFamily.allCases.map(\.rawValue)
-        throw RecipeError.unknownFamily(text, known: names, suggestion: closestMatch(to: text, in: names))
+    /// Parses a named value (family, mode, axis), suggesting the closest on a typo.
+    public static func choice<T: RawRepresentable & CaseIterable>(_ text: String, key: String) throws -> T
+        where T.RawValue == String
+    {
+        let normalised = text.lowercased().replacingOccurrences(of: "-", with: "_")
+            .replacingOccurrences(of: " ", with: "_")
+        if let value = T(rawValue: normalised) { return value }
+        let names = T.allCases.map(\.rawValue)
+        throw RecipeError.unknownChoice(key: key, value: text, known: names,
+                                        suggestion: closestMatch(to: normalised, in: names))
+    }
+
+    private static func expectedType(_ key: Key) -> String {
+        switch key {
+        case .name, .prompt, .family, .mode, .axis: return "a string"
+        case .seed: return "a non-negative integer"
+        case .size: return "an integer, a list [nx, ny, nz] or a string like \"512x512\""
+        case .coneAnglesDeg, .rotationDeg: return "a list of three numbers"
+        case .keepMainBody, .fillEnclosedVoids: return "true or false"
+        case .blend: return "a mapping {family, weight, wavelength_mm}"
+        case .grading: return "a mapping {axis, fractions: [..]}"
+        default: return "a number"
+        }
+    }
+}
+
+extension GridSize {
+    /// Samples along `axis`.
+    public func count(along axis: Axis) -> Int {
+        switch axis {
+        case .x: return nx
+        case .y: return ny
+        case .z: return nz
+        }
     }
 }
 

@@ -37,6 +37,66 @@ extension Recipe {
             throw RecipeError.outOfRange(key: "bandwidth", value: "\(bandwidth)",
                                          rule: "must lie in \(Limits.bandwidth.lowerBound)…\(Limits.bandwidth.upperBound)")
         }
+        try validateShape()
+        try validateCleanup()
+    }
+
+    private func validateShape() throws {
+        guard coneAnglesDeg.count == 3, coneAnglesDeg.allSatisfy({ $0 == 0 || (15...90).contains($0) }),
+              coneAnglesDeg.contains(where: { $0 > 0 }) else {
+            throw RecipeError.outOfRange(key: "cone_angles_deg", value: "\(coneAnglesDeg)",
+                                         rule: "needs three angles, each 0 (axis off) or 15–90 degrees, not all 0")
+        }
+        guard (15...90).contains(coneAngleDeg) else {
+            throw RecipeError.outOfRange(key: "cone_angle_deg", value: "\(coneAngleDeg)", rule: "must lie in 15–90 degrees")
+        }
+        guard rotationDeg.count == 3, rotationDeg.allSatisfy(\.isFinite) else {
+            throw RecipeError.outOfRange(key: "rotation_deg", value: "\(rotationDeg)", rule: "needs three finite angles")
+        }
+        guard (0...6).contains(beta) else {
+            throw RecipeError.outOfRange(key: "beta", value: "\(beta)", rule: "must lie in 0–6")
+        }
+        if let minWavelengthMM {
+            guard minWavelengthMM >= 2 * voxelSizeMM, minWavelengthMM < wavelengthMM else {
+                throw RecipeError.outOfRange(
+                    key: "min_wavelength_mm", value: "\(minWavelengthMM)",
+                    rule: "must lie between two voxels (\(rounded(2 * voxelSizeMM)) mm) and wavelength_mm")
+            }
+        }
+        if let blend {
+            guard (0...1).contains(blend.weight) else {
+                throw RecipeError.outOfRange(key: "blend.weight", value: "\(blend.weight)", rule: "must lie in 0–1")
+            }
+            if let w = blend.wavelengthMM, !(w >= 2 * voxelSizeMM && w <= extentMM) {
+                throw RecipeError.outOfRange(key: "blend.wavelength_mm", value: "\(w)",
+                                             rule: "must lie between two voxels and extent_mm")
+            }
+        }
+        if let grading {
+            guard grading.fractions.count >= 2, grading.fractions.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+                throw RecipeError.outOfRange(key: "grading.fractions", value: "\(grading.fractions)",
+                                             rule: "needs at least two fractions, each strictly between 0 and 1")
+            }
+            guard size.count(along: grading.axis) > 1 else {
+                throw RecipeError.outOfRange(key: "grading.axis", value: grading.axis.rawValue,
+                                             rule: "has a single layer in this size; grade along x or y")
+            }
+        }
+    }
+
+    private func validateCleanup() throws {
+        guard minFeatureMM >= 0, minFeatureMM < extentMM / 2 else {
+            throw RecipeError.outOfRange(key: "min_feature_mm", value: "\(minFeatureMM)",
+                                         rule: "must lie between 0 (off) and half the extent")
+        }
+        guard printerResolutionMM > 0 else {
+            throw RecipeError.outOfRange(key: "printer_resolution_mm", value: "\(printerResolutionMM)",
+                                         rule: "must be greater than 0")
+        }
+        guard plateThicknessMM >= 0, plateThicknessMM <= extentMM else {
+            throw RecipeError.outOfRange(key: "plate_thickness_mm", value: "\(plateThicknessMM)",
+                                         rule: "must lie between 0 (no mesh) and extent_mm")
+        }
     }
 
     private func rounded(_ x: Double) -> String {

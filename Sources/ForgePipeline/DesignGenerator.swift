@@ -12,11 +12,13 @@ public struct DesignResult: Sendable {
     public let recipe: Recipe
     public let metrics: DesignMetrics
     public let sliceCount: Int
+    /// True when model.stl was written (3D designs, and 2D designs with a plate thickness).
+    public let wroteMesh: Bool
     /// Problems worth telling the user that did not stop the run.
     public let warnings: [String]
 }
 
-/// Recipe → field → level set → mesh, slices and metrics in a design folder.
+/// Recipe → field → level set → cleanup → metrics, mesh and slices in a design folder.
 public enum DesignGenerator {
     /// Generates `recipe` into `layout.folder`. Files are staged and moved into place only
     /// when everything succeeded, so a failure leaves no partial file under a final name.
@@ -50,48 +52,104 @@ public enum DesignGenerator {
             return try work()
         }
 
-        var field = try timed("synthesis") { try SpectralSynthesis.field(for: recipe) }
-        let cut = timed("threshold") { field.threshold(toSolidFraction: recipe.solidFraction) }
+        let targets = FractionTargets(recipe: recipe)
+        var field = try timed("synthesis") { try FieldSynthesis.field(for: recipe) }
+        timed("threshold") { field.threshold(to: targets) }
+        let cleanup = timed("cleanup") {
+            PrintabilityCleanup.clean(&field, targets: targets, options: CleanupOptions(recipe: recipe))
+        }
+        let mask = VoxelMask(solidOf: field)
+        let solidVoxels = mask.count
+        guard solidVoxels > 0 else { throw PipelineError.emptySolid }
+        let structure = try timed("metrics") { try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
+
+        let meshField: ScalarGrid? = recipe.size.isPlanar
+            ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
+            : field
         let mesh = timed("meshing") {
-            MarchingCubes.mesh(field) { progress.update("meshing", $0) }
+            meshField.map { MarchingCubes.mesh($0) { progress.update("meshing", $0) } }
         }
-        let (integrity, volume, area, bounds) = timed("checks") {
-            (MeshIntegrity(of: mesh), mesh.signedVolume, mesh.surfaceArea, mesh.bounds)
-        }
+        let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
+
         let recipeData = try JSONFile.encode(recipe)
-        let recipeText = String(decoding: recipeData, as: UTF8.self)
         let staged = stage.staged
         try timed("writing") {
             try AtomicFile.write(recipeData, to: staged.recipeURL)
             try SliceStackWriter.write(field, to: staged.slicesURL, textKey: OutputLayout.sliceTextKey,
-                                       text: recipeText) { progress.update("slices", $0) }
-            try BinarySTLWriter.write(mesh, to: staged.modelURL,
-                                      header: "CephaloForge \(recipe.name ?? "design") mm")
+                                       text: String(decoding: recipeData, as: UTF8.self)) { progress.update("slices", $0) }
+            if let mesh {
+                try BinarySTLWriter.write(mesh, to: staged.modelURL, header: "CephaloForge \(recipe.name ?? "design") mm")
+            }
         }
         timings["total"] = Date().timeIntervalSince(started)
 
         let h = recipe.voxelSizeMM
-        let watertight = integrity.isClosedManifold && volume > 0
+        let box = recipe.size.isPlanar
+            ? recipe.extentMM * Double(recipe.size.ny) * h * max(recipe.plateThicknessMM, h)
+            : recipe.extentMM * Double(recipe.size.ny) * h * Double(recipe.size.nz) * h
+        let watertight = checked?.watertight
         let metrics = DesignMetrics(
-            solidFraction: cut.solidFraction, targetSolidFraction: recipe.solidFraction,
-            solidVoxels: cut.solidCount, voxels: recipe.size.count, voxelSizeMM: h,
-            voxelVolumeMM3: Double(cut.solidCount) * h * h * h,
-            triangles: mesh.triangleCount, vertices: mesh.vertexCount,
-            volumeMM3: volume, surfaceAreaMM2: area, watertight: watertight,
-            unpairedHalfEdges: integrity.unpairedHalfEdges, repeatedHalfEdges: integrity.repeatedHalfEdges,
-            degenerateTriangles: integrity.degenerateTriangles,
-            boundsMinMM: [bounds.min.x, bounds.min.y, bounds.min.z].map(Double.init),
-            boundsMaxMM: [bounds.max.x, bounds.max.y, bounds.max.z].map(Double.init),
-            threshold: Double(cut.threshold), timingsS: timings)
+            solidFraction: Double(solidVoxels) / Double(recipe.size.count),
+            targetSolidFraction: recipe.solidFraction,
+            solidVoxels: solidVoxels, voxels: recipe.size.count, voxelSizeMM: h,
+            voxelVolumeMM3: Double(solidVoxels) * h * h * h,
+            layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
+            triangles: mesh?.triangleCount ?? 0, vertices: mesh?.vertexCount ?? 0,
+            volumeMM3: checked?.volume, surfaceAreaMM2: checked?.area,
+            specificSurfaceMeshMM: checked.map { $0.area / box },
+            watertight: watertight,
+            unpairedHalfEdges: checked?.integrity.unpairedHalfEdges ?? 0,
+            repeatedHalfEdges: checked?.integrity.repeatedHalfEdges ?? 0,
+            degenerateTriangles: checked?.integrity.degenerateTriangles ?? 0,
+            eulerCharacteristicMesh: mesh?.solidEulerCharacteristic,
+            boundsMinMM: checked?.bounds.min ?? [], boundsMaxMM: checked?.bounds.max ?? [],
+            cleanup: cleanup, structure: structure,
+            printability: PrintabilityVerdict(
+                topology: structure.topology, solidThickness: structure.solidThickness,
+                poreThickness: structure.poreThickness, watertight: watertight ?? true,
+                printerResolutionMM: recipe.printerResolutionMM),
+            timingsS: timings)
         try JSONFile.write(metrics, to: staged.metricsURL)
 
+        return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: recipe.size.nz,
+                            wroteMesh: mesh != nil, warnings: warnings(metrics: metrics, checked: checked))
+    }
+
+    private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {
         var warnings: [String] = []
-        if !watertight {
-            warnings.append("the mesh failed its closedness check (\(integrity.unpairedHalfEdges) open and "
-                + "\(integrity.repeatedHalfEdges) repeated half-edges, \(integrity.degenerateTriangles) degenerate "
+        let c = metrics.cleanup
+        if c.islandsRemoved > 20 || Double(c.islandVoxelsRemoved) > 0.01 * Double(metrics.solidVoxels) {
+            warnings.append(String(format: "the solid falls apart at this fraction: %d islands (%.1f%% of the solid) "
+                + "were removed; raise solid_fraction or the wavelength", c.islandsRemoved,
+                100 * Double(c.islandVoxelsRemoved) / Double(max(metrics.solidVoxels, 1))))
+        }
+        if c.fractionError > 0.005 {
+            warnings.append(String(format: "after cleanup the solid fraction is %.1f points off its target", 100 * c.fractionError))
+        }
+        if let checked, !checked.watertight {
+            let i = checked.integrity
+            warnings.append("the mesh failed its closedness check (\(i.unpairedHalfEdges) open and "
+                + "\(i.repeatedHalfEdges) repeated half-edges, \(i.degenerateTriangles) degenerate "
                 + "triangles); slicers may repair or reject it")
         }
-        return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics,
-                            sliceCount: recipe.size.nz, warnings: warnings)
+        return warnings
     }
+}
+
+/// The checks and measures every mesh gets before it is written.
+struct MeshCheck {
+    let integrity: MeshIntegrity
+    let volume: Double
+    let area: Double
+    let bounds: (min: [Double], max: [Double])
+
+    init(of mesh: Mesh) {
+        integrity = MeshIntegrity(of: mesh)
+        volume = mesh.signedVolume
+        area = mesh.surfaceArea
+        let b = mesh.bounds
+        bounds = ([b.min.x, b.min.y, b.min.z].map(Double.init), [b.max.x, b.max.y, b.max.z].map(Double.init))
+    }
+
+    var watertight: Bool { integrity.isClosedManifold && volume > 0 }
 }

@@ -1,6 +1,9 @@
+import ForgeMetrics
+import ForgeMorphology
+
 /// What was made, measured: the contents of `metrics.json`.
 public struct DesignMetrics: Codable, Equatable, Sendable {
-    /// Fraction of solid voxels actually realised.
+    /// Fraction of solid voxels actually realised (after cleanup).
     public var solidFraction: Double
     public var targetSolidFraction: Double
     public var solidVoxels: Int
@@ -8,22 +11,30 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var voxelSizeMM: Double
     /// Solid voxels × voxel volume, mm³.
     public var voxelVolumeMM3: Double
+    /// Solid fraction per layer along the grading axis (graded designs only).
+    public var layerSolidFractions: [Double]?
     public var triangles: Int
     public var vertices: Int
-    /// Enclosed mesh volume, mm³ (signed; positive for outward normals).
-    public var volumeMM3: Double
-    public var surfaceAreaMM2: Double
+    /// Enclosed mesh volume, mm³ (signed; positive for outward normals); nil without a mesh.
+    public var volumeMM3: Double?
+    public var surfaceAreaMM2: Double?
+    /// Mesh area per box volume, mm⁻¹.
+    public var specificSurfaceMeshMM: Double?
     /// Every edge in exactly two triangles with opposite orientation, no degenerate
-    /// triangles, positive volume — checked on the mesh that was written.
-    public var watertight: Bool
+    /// triangles, positive volume — checked on the mesh that was written; nil without a mesh.
+    public var watertight: Bool?
     public var unpairedHalfEdges: Int
     public var repeatedHalfEdges: Int
     public var degenerateTriangles: Int
+    /// Euler characteristic of the solid from the mesh, (V − E + F)/2.
+    public var eulerCharacteristicMesh: Int?
     /// Mesh bounds in mm: [x, y, z] minimum and maximum.
     public var boundsMinMM: [Double]
     public var boundsMaxMM: [Double]
-    public var threshold: Double
-    /// Seconds per stage: synthesis, threshold, meshing, checks, writing, total.
+    public var cleanup: CleanupReport
+    public var structure: StructureMetrics
+    public var printability: PrintabilityVerdict
+    /// Seconds per stage: synthesis, threshold, cleanup, metrics, meshing, checks, writing, total.
     public var timingsS: [String: Double]
 
     enum CodingKeys: String, CodingKey {
@@ -33,16 +44,19 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case voxels
         case voxelSizeMM = "voxel_size_mm"
         case voxelVolumeMM3 = "voxel_volume_mm3"
+        case layerSolidFractions = "layer_solid_fractions"
         case triangles, vertices
         case volumeMM3 = "volume_mm3"
         case surfaceAreaMM2 = "surface_area_mm2"
+        case specificSurfaceMeshMM = "specific_surface_mesh_mm"
         case watertight
         case unpairedHalfEdges = "unpaired_half_edges"
         case repeatedHalfEdges = "repeated_half_edges"
         case degenerateTriangles = "degenerate_triangles"
+        case eulerCharacteristicMesh = "euler_characteristic_mesh"
         case boundsMinMM = "bounds_min_mm"
         case boundsMaxMM = "bounds_max_mm"
-        case threshold
+        case cleanup, structure, printability
         case timingsS = "timings_s"
     }
 }

@@ -56,8 +56,7 @@ public enum RecipeResolver {
             sources["seed"] = "--seed"
         }
         try recipe.validate()
-        let order = ["family", "solid_fraction", "wavelength_mm", "bandwidth", "extent_mm", "size", "seed"]
-        let listed = order.map { (key: $0, source: sources[$0] ?? "default") }
+        let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }
         let slug = LocalDescriber.slug(recipe.name ?? recipe.prompt ?? "design")
         return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug)
     }

@@ -23,11 +23,6 @@ public enum SpectralSynthesis {
         return normalisedGrid(from: buffer, voxelSizeMM: voxelSizeMM)
     }
 
-    /// The field a recipe describes.
-    public static func field(for recipe: Recipe) throws -> ScalarGrid {
-        try field(size: recipe.size, voxelSizeMM: recipe.voxelSizeMM,
-                  spectrum: Spectrum(recipe: recipe), seed: recipe.seed)
-    }
 
     private static func fillWhiteNoise(_ buffer: RealSpectralBuffer, seed: UInt64) {
         let size = buffer.size
@@ -55,6 +50,11 @@ public enum SpectralSynthesis {
         }
     }
 
+    /// Signed wave numbers from their squares (FFT order: the upper half is negative).
+    private static func signedRoots(_ squares: [Double], count n: Int, half: Bool = false) -> [Double] {
+        squares.indices.map { i in (!half && i > n / 2 ? -1.0 : 1.0) * squares[i].squareRoot() }
+    }
+
     private static func applyAmplitude(_ buffer: RealSpectralBuffer, voxelSizeMM: Double,
                                        spectrum: Spectrum) {
         let size = buffer.size
@@ -64,13 +64,14 @@ public enum SpectralSynthesis {
         let kz2 = waveNumbersSquared(count: size.nz, lengthMM: extent.z)
         let cx = buffer.complexRowLength
         let base = SendablePointer(buffer.pointer)
+        let kx = signedRoots(kx2, count: size.nx, half: true)
+        let ky = signedRoots(ky2, count: size.ny), kz = signedRoots(kz2, count: size.nz)
         parallelForRanges(size.nz) { zs in
             var factors = [Float](repeating: 0, count: cx)
             for z in zs {
                 for y in 0..<size.ny {
-                    let kyz = ky2[y] + kz2[z]
                     for x in 0..<cx {
-                        factors[x] = Float(spectrum.amplitude(k: (kx2[x] + kyz).squareRoot()))
+                        factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z])))
                     }
                     if z == 0 && y == 0 { factors[0] = 0 }
                     let row = base.base + 2 * (z * size.ny + y) * cx

@@ -7,7 +7,7 @@ struct DescriberTests {
 
     @Test func trabecularBoneScaffold() throws {
         let d = try describer.describe("trabecular bone scaffold, 30% solid, 10 mm cube")
-        #expect(d.recipe.family == .spinodal)
+        #expect(d.recipe.family == .columnar)
         #expect(abs(d.recipe.solidFraction - 0.30) < 1e-12)
         #expect(d.recipe.extentMM == 10)
         #expect(d.recipe.wavelengthMM == 1.2)

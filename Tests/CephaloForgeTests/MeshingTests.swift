@@ -59,7 +59,7 @@ struct MeshingTests {
         var recipe = SynthesisTests.recipe(seed: seed, size: 64)
         recipe.wavelengthMM = 2.5
         recipe.solidFraction = 0.3
-        var g = try SpectralSynthesis.field(for: recipe)
+        var g = try FieldSynthesis.field(for: recipe)
         let cut = g.threshold(toSolidFraction: recipe.solidFraction)
         let mesh = MarchingCubes.mesh(g)
         #expect(MeshIntegrity(of: mesh).isClosedManifold, "seed \(seed)")
@@ -69,7 +69,7 @@ struct MeshingTests {
     }
 
     @Test func resultDoesNotDependOnThreading() throws {
-        var g = try SpectralSynthesis.field(for: SynthesisTests.recipe(seed: 9, size: 32))
+        var g = try FieldSynthesis.field(for: SynthesisTests.recipe(seed: 9, size: 32))
         g.threshold(toSolidFraction: 0.4)
         let a = MarchingCubes.mesh(g), b = MarchingCubes.mesh(g)
         #expect(a.positions == b.positions && a.indices == b.indices)

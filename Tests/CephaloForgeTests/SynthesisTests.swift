@@ -17,7 +17,7 @@ struct SynthesisTests {
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func unitVarianceZeroMean(seed: UInt64) throws {
-        let g = try SpectralSynthesis.field(for: Self.recipe(seed: seed, size: 32))
+        let g = try FieldSynthesis.field(for: Self.recipe(seed: seed, size: 32))
         let n = Double(g.values.count)
         let mean = g.values.reduce(0.0) { $0 + Double($1) } / n
         let variance = g.values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
@@ -27,7 +27,7 @@ struct SynthesisTests {
 
     @Test(arguments: [11, 12] as [UInt64])
     func periodicInEveryAxis(seed: UInt64) throws {
-        let g = try SpectralSynthesis.field(for: Self.recipe(seed: seed))
+        let g = try FieldSynthesis.field(for: Self.recipe(seed: seed))
         let n = g.size.nx
         for axis in 0..<3 {
             func value(_ a: Int, _ u: Int, _ v: Int) -> Double {
@@ -82,7 +82,7 @@ struct SynthesisTests {
     func spinodalPowerPeaksAtTheWavelength(wavelength: Double, seed: UInt64) throws {
         var recipe = Self.recipe(seed: seed)
         recipe.wavelengthMM = wavelength
-        let power = try Self.radialPower(SpectralSynthesis.field(for: recipe))
+        let power = try Self.radialPower(FieldSynthesis.field(for: recipe))
         let m = power.indices.dropFirst().max { power[$0] < power[$1] }!
         // Parabolic refinement of the peak between neighbouring shells.
         let a = power[m - 1], b = power[m], c = power[m + 1]
@@ -92,14 +92,14 @@ struct SynthesisTests {
     }
 
     @Test func blobPowerFallsFromZero() throws {
-        let power = try Self.radialPower(SpectralSynthesis.field(for: Self.recipe(seed: 4, family: .blob)))
+        let power = try Self.radialPower(FieldSynthesis.field(for: Self.recipe(seed: 4, family: .blob)))
         #expect(power[1] > power[4] && power[4] > power[8] && power[8] > power[12])
     }
 
     @Test func sameSeedSameBitsDifferentSeedDifferentField() throws {
-        let a = try SpectralSynthesis.field(for: Self.recipe(seed: 7, size: 32))
-        let b = try SpectralSynthesis.field(for: Self.recipe(seed: 7, size: 32))
-        let c = try SpectralSynthesis.field(for: Self.recipe(seed: 8, size: 32))
+        let a = try FieldSynthesis.field(for: Self.recipe(seed: 7, size: 32))
+        let b = try FieldSynthesis.field(for: Self.recipe(seed: 7, size: 32))
+        let c = try FieldSynthesis.field(for: Self.recipe(seed: 8, size: 32))
         #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
         let differing = zip(a.values, c.values).filter { abs($0 - $1) > 0.1 }.count
         #expect(differing > a.values.count / 2)
@@ -108,7 +108,7 @@ struct SynthesisTests {
     @Test func planarFieldsArePeriodicToo() throws {
         var recipe = Self.recipe(seed: 3)
         recipe.size = GridSize(nx: 128, ny: 64, nz: 1)
-        let g = try SpectralSynthesis.field(for: recipe)
+        let g = try FieldSynthesis.field(for: recipe)
         #expect(g.size.nz == 1)
         var across = 0.0, interior = 0.0
         for y in 0..<64 {

@@ -7,7 +7,7 @@ struct ThresholdTests {
     func realisedFractionIsExact(fraction: Double, seed: UInt64) throws {
         var recipe = SynthesisTests.recipe(seed: seed, size: 32)
         recipe.solidFraction = fraction
-        var g = try SpectralSynthesis.field(for: recipe)
+        var g = try FieldSynthesis.field(for: recipe)
         let original = g
         let result = g.threshold(toSolidFraction: fraction)
         let target = Int((fraction * Double(g.values.count)).rounded())

@@ -1,0 +1,83 @@
+import ForgeCore
+import ForgeMorphology
+
+/// Connectivity and topology of the solid and void phases (face connectivity, which is how
+/// the mesher joins solid voxels).
+public struct Topology: Sendable, Codable, Equatable {
+    public var solidComponents: Int
+    public var voidComponents: Int
+    /// Void components touching no box face: trapped resin or powder.
+    public var voidsEnclosed: Int
+    /// Fraction of the box volume in enclosed void components.
+    public var enclosedVoidFraction: Double
+    /// Per axis x, y, z: a single solid component touches both faces normal to it.
+    public var solidPercolates: [Bool]
+    public var voidPercolates: [Bool]
+    /// Euler characteristic χ of the solid (face-connected cubical complex).
+    public var eulerCharacteristic: Int
+    /// 1 − χ for one body without cavities (the number of handles); nil otherwise.
+    public var genus: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case solidComponents = "solid_components"
+        case voidComponents = "void_components"
+        case voidsEnclosed = "voids_enclosed"
+        case enclosedVoidFraction = "enclosed_void_fraction"
+        case solidPercolates = "solid_percolates"
+        case voidPercolates = "void_percolates"
+        case eulerCharacteristic = "euler_characteristic"
+        case genus
+    }
+
+    public init(of mask: VoxelMask) {
+        let solid = ComponentLabels(mask)
+        let void = ComponentLabels(mask.inverted)
+        let axes = mask.size.isPlanar ? 2 : 3
+        solidComponents = solid.count
+        voidComponents = void.count
+        let enclosed = (0..<void.count).filter { void.isEnclosed($0) }
+        voidsEnclosed = enclosed.count
+        enclosedVoidFraction = Double(enclosed.reduce(0) { $0 + void.sizes[$1] }) / Double(mask.size.count)
+        solidPercolates = (0..<axes).map { a in (0..<solid.count).contains { solid.spans($0, axis: a) } }
+        voidPercolates = (0..<axes).map { a in (0..<void.count).contains { void.spans($0, axis: a) } }
+        eulerCharacteristic = Self.eulerCharacteristic(of: mask, periodic: false)
+        genus = solid.count == 1 && enclosed.isEmpty ? 1 - eulerCharacteristic : nil
+    }
+
+    /// χ = voxels − adjacent pairs + full 2×2 squares − full 2×2×2 cubes of the set: the
+    /// Euler characteristic of its face-connected cubical complex. `periodic` wraps every
+    /// axis (a unit cell on the 3-torus).
+    public static func eulerCharacteristic(of mask: VoxelMask, periodic: Bool) -> Int {
+        let size = mask.size
+        let (nx, ny, nz) = (size.nx, size.ny, size.nz)
+        func at(_ x: Int, _ y: Int, _ z: Int) -> Bool {
+            if periodic { return mask[(x + nx) % nx, (y + ny) % ny, (z + nz) % nz] }
+            guard x < nx, y < ny, z < nz else { return false }
+            return mask[x, y, z]
+        }
+        var vertices = 0, edges = 0, squares = 0, cubes = 0
+        for z in 0..<nz {
+            for y in 0..<ny {
+                for x in 0..<nx where mask[x, y, z] {
+                    vertices += 1
+                    let px = at(x + 1, y, z), py = at(x, y + 1, z), pz = nz > 1 ? at(x, y, z + 1) : false
+                    edges += (px ? 1 : 0) + (py ? 1 : 0) + (pz ? 1 : 0)
+                    let pxy = px && py && at(x + 1, y + 1, z)
+                    let pxz = nz > 1 && px && pz && at(x + 1, y, z + 1)
+                    let pyz = nz > 1 && py && pz && at(x, y + 1, z + 1)
+                    squares += (pxy ? 1 : 0) + (pxz ? 1 : 0) + (pyz ? 1 : 0)
+                    if pxy && pxz && pyz && at(x + 1, y + 1, z + 1) { cubes += 1 }
+                }
+            }
+        }
+        return vertices - edges + squares - cubes
+    }
+}
+
+extension Mesh {
+    /// Euler characteristic of the solid a closed mesh bounds: (V − E + F) / 2 with
+    /// E = 3F/2 (each shell contributes 2 − 2g to the surface).
+    public var solidEulerCharacteristic: Int {
+        (vertexCount - triangleCount / 2) / 2
+    }
+}

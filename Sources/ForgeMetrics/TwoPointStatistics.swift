@@ -1,0 +1,133 @@
+import ForgeCore
+import ForgeFFT
+import ForgeMorphology
+import Foundation
+
+/// Two-point statistics of a two-phase voxel structure, computed by FFT with periodic
+/// boundaries: S₂(r) = IFFT(|FFT(I)|²)/N for the solid indicator I, so S₂(0) = φ and
+/// S₂(r) → φ² at large r.
+public struct TwoPointStatistics: Sendable, Codable, Equatable {
+    /// Distances in mm for the axis curves: 0, h, 2h, …, (n/2)h.
+    public var distanceMM: [Double]
+    /// S₂ along x, y and z (z empty for a 2D field).
+    public var s2X: [Double]
+    public var s2Y: [Double]
+    public var s2Z: [Double]
+    /// S₂ averaged over all directions, in shells of one voxel.
+    public var s2Radial: [Double]
+    /// Distance (mm) at which (S₂ − φ²)/(φ − φ²) first falls below 1/e, per axis (x, y[, z]).
+    public var correlationLengthsMM: [Double]
+    /// Longest over shortest correlation length (1 = isotropic).
+    public var anisotropyRatio: Double
+    /// Period of the strongest non-zero wave in the indicator's spectrum, in mm.
+    public var characteristicLengthMM: Double
+    /// Interface area per volume from S₂: 4(φ − S₂(h))/h averaged over the axes (mm⁻¹;
+    /// in 2D, perimeter per area π(φ − S₂(h))/h).
+    public var specificSurfaceMM: Double
+
+    enum CodingKeys: String, CodingKey {
+        case distanceMM = "distance_mm"
+        case s2X = "s2_x"
+        case s2Y = "s2_y"
+        case s2Z = "s2_z"
+        case s2Radial = "s2_radial"
+        case correlationLengthsMM = "correlation_lengths_mm"
+        case anisotropyRatio = "anisotropy_ratio"
+        case characteristicLengthMM = "characteristic_length_mm"
+        case specificSurfaceMM = "specific_surface_mm"
+    }
+
+    public init(of mask: VoxelMask, voxelSizeMM h: Double) throws {
+        let size = mask.size
+        let buffer = try RealSpectralBuffer(size: size)
+        let row = buffer.paddedRowLength
+        let p = buffer.pointer
+        for r in 0..<(size.ny * size.nz) {
+            for x in 0..<size.nx { p[r * row + x] = Float(mask.bits[r * size.nx + x]) }
+        }
+        buffer.forward()
+        // Power spectrum, radially binned in units of 2π/Lx, then |c|² in place.
+        let cx = buffer.complexRowLength
+        let ratioY = Double(size.nx) / Double(size.ny), ratioZ = Double(size.nx) / Double(size.nz)
+        let shells = size.nx / 2 + 1
+        var power = [Double](repeating: 0, count: shells), weight = [Double](repeating: 0, count: shells)
+        for z in 0..<size.nz {
+            let mz = Double(z <= size.nz / 2 ? z : z - size.nz) * ratioZ
+            for y in 0..<size.ny {
+                let my = Double(y <= size.ny / 2 ? y : y - size.ny) * ratioY
+                for x in 0..<cx {
+                    let i = 2 * ((z * size.ny + y) * cx + x)
+                    let re = Double(p[i]), im = Double(p[i + 1])
+                    let m = Int((Double(x * x) + my * my + mz * mz).squareRoot().rounded())
+                    if m < shells {
+                        power[m] += re * re + im * im
+                        weight[m] += 1
+                    }
+                    p[i] = Float(re * re + im * im)
+                    p[i + 1] = 0
+                }
+            }
+        }
+        buffer.inverse()
+        let n = Double(size.count)
+        func s2(_ x: Int, _ y: Int, _ z: Int) -> Double { Double(p[(z * size.ny + y) * row + x]) / (n * n) }
+
+        let half = [size.nx, size.ny, size.nz].map { $0 / 2 }
+        let axes = size.isPlanar ? 2 : 3
+        distanceMM = (0...half.max()!).map { Double($0) * h }
+        s2X = (0...half[0]).map { s2($0, 0, 0) }
+        s2Y = (0...half[1]).map { s2(0, $0, 0) }
+        s2Z = size.isPlanar ? [] : (0...half[2]).map { s2(0, 0, $0) }
+        s2Radial = Self.radial(size: size, shells: half.filter { $0 > 0 }.min()!, s2)
+        let phi = s2X[0]
+        let curves = [s2X, s2Y, s2Z].prefix(axes)
+        correlationLengthsMM = curves.map { Self.correlationLength($0, phi: phi) * h }
+        anisotropyRatio = correlationLengthsMM.max()! / max(correlationLengthsMM.min()!, 1e-12)
+        let spectrum = zip(power, weight).map { $1 > 0 ? $0 / $1 : 0 }
+        characteristicLengthMM = Double(size.nx) * h / Self.peak(spectrum)
+        let drop = curves.map { phi - $0[1] }.reduce(0, +) / Double(axes)
+        specificSurfaceMM = (size.isPlanar ? Double.pi : 4) * drop / h
+    }
+
+    /// Shell averages of S₂ over |r| (in voxels, rounded), r up to `shells`.
+    private static func radial(size: GridSize, shells: Int, _ s2: (Int, Int, Int) -> Double) -> [Double] {
+        var sum = [Double](repeating: 0, count: shells + 1), count = [Double](repeating: 0, count: shells + 1)
+        for z in 0..<size.nz {
+            let dz = z <= size.nz / 2 ? z : z - size.nz
+            for y in 0..<size.ny {
+                let dy = y <= size.ny / 2 ? y : y - size.ny
+                for x in 0..<size.nx {
+                    let dx = x <= size.nx / 2 ? x : x - size.nx
+                    let r = Int(Double(dx * dx + dy * dy + dz * dz).squareRoot().rounded())
+                    if r <= shells {
+                        sum[r] += s2(x, y, z)
+                        count[r] += 1
+                    }
+                }
+            }
+        }
+        return zip(sum, count).map { $1 > 0 ? $0 / $1 : 0 }
+    }
+
+    /// First distance (in samples, interpolated) where the normalised covariance < 1/e.
+    static func correlationLength(_ curve: [Double], phi: Double) -> Double {
+        let variance = phi - phi * phi
+        guard variance > 0 else { return 0 }
+        let c = curve.map { ($0 - phi * phi) / variance }
+        let level = exp(-1.0)
+        for i in 1..<c.count where c[i] < level {
+            return Double(i - 1) + (c[i - 1] - level) / (c[i - 1] - c[i])
+        }
+        return Double(c.count - 1)
+    }
+
+    /// Position of the largest value beyond index 0, refined by a parabola through its neighbours.
+    static func peak(_ values: [Double]) -> Double {
+        guard values.count > 2 else { return 1 }
+        let m = (1..<values.count).max { values[$0] < values[$1] }!
+        guard m > 1, m + 1 < values.count else { return Double(m) }
+        let (a, b, c) = (values[m - 1], values[m], values[m + 1])
+        let denominator = a - 2 * b + c
+        return denominator < 0 ? Double(m) + 0.5 * (a - c) / denominator : Double(m)
+    }
+}

@@ -1,0 +1,130 @@
+import ForgeCore
+
+/// Which cleanup steps run.
+public struct CleanupOptions: Sendable, Equatable {
+    public var keepMainBody: Bool
+    public var fillEnclosedVoids: Bool
+    /// Minimum feature diameter in voxels; 0 switches opening and closing off.
+    public var minFeatureVoxels: Double
+
+    public init(keepMainBody: Bool = true, fillEnclosedVoids: Bool = true, minFeatureVoxels: Double = 0) {
+        self.keepMainBody = keepMainBody
+        self.fillEnclosedVoids = fillEnclosedVoids
+        self.minFeatureVoxels = minFeatureVoxels
+    }
+
+    public init(recipe: Recipe) {
+        self.init(keepMainBody: recipe.keepMainBody, fillEnclosedVoids: recipe.fillEnclosedVoids,
+                  minFeatureVoxels: recipe.minFeatureMM / recipe.voxelSizeMM)
+    }
+
+    public var isEnabled: Bool { keepMainBody || fillEnclosedVoids || minFeatureVoxels > 0 }
+}
+
+/// What cleanup changed, in voxels (the last pass, after re-targeting).
+public struct CleanupReport: Sendable, Equatable, Codable {
+    public var solidComponentsBefore = 0
+    public var islandsRemoved = 0
+    public var islandVoxelsRemoved = 0
+    public var enclosedVoidsFilled = 0
+    public var enclosedVoxelsFilled = 0
+    public var thinSolidVoxelsRemoved = 0
+    public var thinPoreVoxelsFilled = 0
+    /// Threshold passes made to bring the cleaned fraction back to the target.
+    public var retargetPasses = 0
+    /// Largest difference between cleaned and target fraction, per group (layer or whole).
+    public var fractionError = 0.0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case solidComponentsBefore = "solid_components_before"
+        case islandsRemoved = "islands_removed"
+        case islandVoxelsRemoved = "island_voxels_removed"
+        case enclosedVoidsFilled = "enclosed_voids_filled"
+        case enclosedVoxelsFilled = "enclosed_voxels_filled"
+        case thinSolidVoxelsRemoved = "thin_solid_voxels_removed"
+        case thinPoreVoxelsFilled = "thin_pore_voxels_filled"
+        case retargetPasses = "retarget_passes"
+        case fractionError = "fraction_error"
+    }
+}
+
+/// Makes a thresholded level set printable: one body, no trapped voids, no features below
+/// a minimum size — and keeps the target fraction by re-thresholding.
+public enum PrintabilityCleanup {
+    /// Cleans `field` (a level set cut at `targets`) in place. The level set is changed only
+    /// where the cleaned voxels differ, and there its sign follows them, so a mesh of the
+    /// field agrees with the cleaned voxels.
+    public static func clean(_ field: inout ScalarGrid, targets: FractionTargets, options: CleanupOptions,
+                             tolerance: Double = 0.001, maximumPasses: Int = 6) -> CleanupReport {
+        guard options.isEnabled else { return CleanupReport() }
+        var raw = targets.values
+        var pass = 0
+        while true {
+            pass += 1
+            var report = CleanupReport()
+            let mask = cleaned(VoxelMask(solidOf: field), options: options, report: &report)
+            let realised = targets.realised(by: mask)
+            let errors = zip(targets.values, realised).map { $0 - $1 }
+            report.fractionError = errors.map(abs).max() ?? 0
+            report.retargetPasses = pass - 1
+            if report.fractionError <= tolerance || pass == maximumPasses {
+                apply(mask, to: &field)
+                return report
+            }
+            raw = zip(raw, errors).map { min(max($0 + $1, 1e-4), 1 - 1e-4) }
+            field.threshold(to: targets.with(raw))
+        }
+    }
+
+    /// The cleaned voxel set, without touching the field.
+    public static func cleaned(_ solid: VoxelMask, options: CleanupOptions, report: inout CleanupReport) -> VoxelMask {
+        var mask = solid
+        if options.minFeatureVoxels > 0 {
+            let radius = options.minFeatureVoxels / 2
+            let before = mask.count
+            mask = mask.opened(radius: radius)
+            report.thinSolidVoxelsRemoved = before - mask.count
+            let opened = mask.count
+            mask = mask.closed(radius: radius)
+            report.thinPoreVoxelsFilled = mask.count - opened
+        }
+        if options.keepMainBody {
+            let components = ComponentLabels(mask)
+            report.solidComponentsBefore = components.count
+            if let main = components.largest, components.count > 1 {
+                report.islandsRemoved = components.count - 1
+                report.islandVoxelsRemoved = mask.count - components.sizes[main]
+                for i in mask.bits.indices where components.labels[i] != Int32(main) { mask.bits[i] = 0 }
+            }
+        }
+        if options.fillEnclosedVoids {
+            let voids = ComponentLabels(mask.inverted)
+            let enclosed = (0..<voids.count).filter { voids.isEnclosed($0) }
+            if !enclosed.isEmpty {
+                let fill = Set(enclosed.map { Int32($0) })
+                report.enclosedVoidsFilled = enclosed.count
+                report.enclosedVoxelsFilled = enclosed.reduce(0) { $0 + voids.sizes[$1] }
+                for i in mask.bits.indices where voids.labels[i] >= 0 && fill.contains(voids.labels[i]) {
+                    mask.bits[i] = 1
+                }
+            }
+        }
+        return mask
+    }
+
+    /// Flips the sign of the level set where `mask` disagrees with it.
+    static func apply(_ mask: VoxelMask, to field: inout ScalarGrid) {
+        let floor: Float = 1e-4
+        field.values.withUnsafeMutableBufferPointer { f in
+            for i in f.indices {
+                let solid = mask.bits[i] != 0
+                if (f[i] > 0) != solid {
+                    let magnitude = max(abs(f[i]), floor)
+                    f[i] = solid ? magnitude : -magnitude
+                }
+            }
+        }
+    }
+}
