@@ -23,8 +23,8 @@ public struct LocalThickness: Sendable, Codable, Equatable {
 
     /// Thickness of the set `mask`. With `outsideIsBoundary`, the box faces bound the phase
     /// (a printed part ends there); otherwise the phase continues beyond them.
-    /// Ball radii are resolved to half a voxel; distances are to voxel centres, so a plate of
-    /// n voxels measures n (even n) or n + 1 (odd n) voxels.
+    /// Distances are to voxel centres, so a plate of n voxels measures n (even n) or about
+    /// n + 1 (odd n) voxels.
     public init?(of mask: VoxelMask, voxelSizeMM h: Double, outsideIsBoundary: Bool) {
         let field = Self.field(of: mask, outsideIsBoundary: outsideIsBoundary)
         var values: [Float] = []
@@ -51,22 +51,127 @@ public struct LocalThickness: Sendable, Codable, Equatable {
         thinnestAtMM = [x, y, z].map { (Double($0) + 0.5) * h }
     }
 
-    /// Thickness in voxels at every voxel of the set (0 elsewhere).
+    /// Thickness in voxels at every voxel of the set (0 elsewhere): 2·max R(c) over the
+    /// balls B(c, R(c)) that contain the voxel, R being the distance to the nearest voxel
+    /// outside the set. Only ridge centres are painted — a ball inside a neighbour's ball
+    /// adds nothing — and z slabs are painted in parallel, each by one task.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
+        let size = mask.size
         let toBoundary = DistanceTransform.squaredDistance(to: mask.inverted, outsideIsFeature: outsideIsBoundary)
-        let radius = zip(mask.bits, toBoundary).map { $0 != 0 ? min($1.squareRoot(), 1e6) : 0 }
-        let levels = Set(radius.filter { $0 > 0 }.map { ($0 * 2).rounded(.down) / 2 }).sorted(by: >)
-        var thickness = [Float](repeating: 0, count: mask.size.count)
-        var remaining = mask.count
-        for r in levels where remaining > 0 {
-            let seeds = VoxelMask(size: mask.size, bits: radius.map { $0 >= r ? 1 : 0 })
-            let toSeeds = DistanceTransform.squaredDistance(to: seeds, outsideIsFeature: false)
-            let reach = r * r
-            for i in thickness.indices where thickness[i] == 0 && mask.bits[i] != 0 && toSeeds[i] < reach {
-                thickness[i] = 2 * r
-                remaining -= 1
+        let radius = zip(mask.bits, toBoundary).map { $0 != 0 ? min($1.squareRoot(), Float(size.count)) : 0 }
+        let ridge = ridgeCentres(radius: radius, size: size)
+        var thickness = [Float](repeating: 0, count: size.count)
+        let maxRadius = ridge.map(\.radius).max() ?? 0
+        // Centres bucketed by z so each slab looks only at the balls that reach it.
+        var byZ = [[RidgeCentre]](repeating: [], count: size.nz)
+        for c in ridge { byZ[c.z].append(c) }
+        let buckets = byZ
+        thickness.withUnsafeMutableBufferPointer { out in
+            let t = SendablePointer(out.baseAddress!)
+            parallelForRanges(size.nz) { zs in
+                let reach = Int(maxRadius.rounded(.up))
+                for cz in max(0, zs.lowerBound - reach)..<min(size.nz, zs.upperBound + reach) {
+                    for c in buckets[cz] {
+                        paint(c, into: t, size: size, slab: zs)
+                    }
+                }
             }
         }
+        // Every voxel lies at least in its own ball.
+        for i in thickness.indices { thickness[i] = mask.bits[i] == 0 ? 0 : max(thickness[i], 2 * radius[i]) }
         return thickness
     }
+
+    struct RidgeCentre {
+        let x: Int, y: Int, z: Int
+        let radius: Float
+    }
+
+    /// Slack (voxels) in the containment test: on a grid a neighbour one step deeper is rarely
+    /// a full step further from the boundary, so exact containment keeps nearly every voxel.
+    /// Dropping balls within half a voxel of containment changes thickness by at most a voxel.
+    static let ridgeTolerance: Float = 0.5
+
+    /// Voxels whose ball is not (within the tolerances) contained in the ball of one of
+    /// their 26 neighbours.
+    static func ridgeCentres(radius: [Float], size: GridSize) -> [RidgeCentre] {
+        let (nx, ny, nz) = (size.nx, size.ny, size.nz)
+        var offsets: [(Int, Int, Int, Float)] = []
+        for dz in -1...1 { for dy in -1...1 { for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
+            offsets.append((dx, dy, dz, Float(Double(dx * dx + dy * dy + dz * dz).squareRoot()) - ridgeTolerance))
+        } } }
+        let neighbours = offsets
+        let chunks = parallelChunkCount(nz)
+        let parts = RidgeParts(count: chunks)
+        radius.withUnsafeBufferPointer { buffer in
+            let r = SendableReadOnlyPointer(buffer.baseAddress!)
+            parallelForChunks(nz, chunks: chunks) { chunk, zs in
+                var found: [RidgeCentre] = []
+                for z in zs {
+                    for y in 0..<ny {
+                        for x in 0..<nx {
+                            let here = r.base[x + nx * (y + ny * z)]
+                            guard here > 0 else { continue }
+                            var contained = false
+                            for (dx, dy, dz, step) in neighbours {
+                                let (qx, qy, qz) = (x + dx, y + dy, z + dz)
+                                guard qx >= 0, qx < nx, qy >= 0, qy < ny, qz >= 0, qz < nz else { continue }
+                                if r.base[qx + nx * (qy + ny * qz)] >= here + step {
+                                    contained = true
+                                    break
+                                }
+                            }
+                            if !contained { found.append(RidgeCentre(x: x, y: y, z: z, radius: here)) }
+                        }
+                    }
+                }
+                parts.store(found, at: chunk)
+            }
+        }
+        return parts.joined()
+    }
+
+    /// Raises the thickness of every voxel of the slab inside the open ball of `c` to 2R.
+    private static func paint(_ c: RidgeCentre, into t: SendablePointer<Float>, size: GridSize, slab: Range<Int>) {
+        let r2 = c.radius * c.radius, value = 2 * c.radius
+        let reach = Int(c.radius.rounded(.up))
+        let z0 = max(slab.lowerBound, c.z - reach), z1 = min(slab.upperBound, c.z + reach + 1)
+        guard z0 < z1 else { return }
+        for z in z0..<z1 {
+            let dz = Float(z - c.z)
+            let ryz2 = r2 - dz * dz
+            guard ryz2 > 0 else { continue }
+            let reachY = Int(ryz2.squareRoot().rounded(.up))
+            for y in max(0, c.y - reachY)..<min(size.ny, c.y + reachY + 1) {
+                let dy = Float(y - c.y)
+                let rx2 = ryz2 - dy * dy
+                guard rx2 > 0 else { continue }
+                let half = rx2.squareRoot()
+                var x0 = c.x - Int(half.rounded(.down)), x1 = c.x + Int(half.rounded(.down))
+                if Float(c.x - x0) * Float(c.x - x0) >= rx2 { x0 += 1; x1 -= 1 }
+                let row = t.base + size.nx * (y + size.ny * z)
+                var x = max(0, x0)
+                let end = min(size.nx - 1, x1)
+                while x <= end {
+                    if row[x] < value { row[x] = value }
+                    x += 1
+                }
+            }
+        }
+    }
+}
+
+/// Per-chunk ridge lists, joined in chunk order.
+private final class RidgeParts: @unchecked Sendable {
+    private var parts: [[LocalThickness.RidgeCentre]]
+    private let lock = NSLock()
+    init(count: Int) { parts = Array(repeating: [], count: count) }
+    func store(_ part: [LocalThickness.RidgeCentre], at i: Int) { lock.withLock { parts[i] = part } }
+    func joined() -> [LocalThickness.RidgeCentre] { parts.flatMap { $0 } }
+}
+
+/// A read-only pointer that may cross into `@Sendable` closures.
+struct SendableReadOnlyPointer<T>: @unchecked Sendable {
+    let base: UnsafePointer<T>
+    init(_ base: UnsafePointer<T>) { self.base = base }
 }

@@ -56,26 +56,40 @@ public enum PrintabilityCleanup {
     /// Cleans `field` (a level set cut at `targets`) in place. The level set is changed only
     /// where the cleaned voxels differ, and there its sign follows them, so a mesh of the
     /// field agrees with the cleaned voxels.
+    ///
+    /// Re-targeting: the raw (pre-cleanup) fraction is moved by the cleaned fraction's error;
+    /// for one target a bracket of raw fractions that fall short and overshoot turns steps that
+    /// leave it into bisection, since near percolation the main body jumps as parts join.
+    /// The best pass is kept.
     public static func clean(_ field: inout ScalarGrid, targets: FractionTargets, options: CleanupOptions,
-                             tolerance: Double = 0.001, maximumPasses: Int = 6) -> CleanupReport {
+                             tolerance: Double = 0.001, maximumPasses: Int = 12) -> CleanupReport {
         guard options.isEnabled else { return CleanupReport() }
         var raw = targets.values
-        var pass = 0
-        while true {
-            pass += 1
+        var best: (raw: [Double], report: CleanupReport, mask: VoxelMask)?
+        var low = 0.0, high = 1.0
+        for pass in 1...maximumPasses {
             var report = CleanupReport()
             let mask = cleaned(VoxelMask(solidOf: field), options: options, report: &report)
             let realised = targets.realised(by: mask)
             let errors = zip(targets.values, realised).map { $0 - $1 }
             report.fractionError = errors.map(abs).max() ?? 0
             report.retargetPasses = pass - 1
-            if report.fractionError <= tolerance || pass == maximumPasses {
-                apply(mask, to: &field)
-                return report
+            if best == nil || report.fractionError < best!.report.fractionError {
+                best = (raw, report, mask)
             }
-            raw = zip(raw, errors).map { min(max($0 + $1, 1e-4), 1 - 1e-4) }
+            if report.fractionError <= tolerance { break }
+            var next = zip(raw, errors).map { $0 + $1 }
+            if raw.count == 1 {
+                if errors[0] > 0 { low = max(low, raw[0]) } else { high = min(high, raw[0]) }
+                if !(next[0] > low && next[0] < high) { next[0] = (low + high) / 2 }
+            }
+            raw = next.map { min(max($0, 1e-4), 1 - 1e-4) }
             field.threshold(to: targets.with(raw))
         }
+        let chosen = best!
+        if chosen.raw != raw { field.threshold(to: targets.with(chosen.raw)) }
+        apply(chosen.mask, to: &field)
+        return chosen.report
     }
 
     /// The cleaned voxel set, without touching the field.

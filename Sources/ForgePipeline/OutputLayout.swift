@@ -42,6 +42,7 @@ struct StagingArea {
         guard fm.isWritableFile(atPath: layout.folder.path) else {
             throw PipelineError.outputNotWritable(path: layout.folder.path, reason: "permission denied")
         }
+        Self.removeAbandonedStages(in: layout.folder)
         let stage = layout.folder.appendingPathComponent(".partial-\(getpid())")
         try? fm.removeItem(at: stage)
         do {
@@ -77,6 +78,17 @@ struct StagingArea {
 
     func discard() {
         try? FileManager.default.removeItem(at: staged.folder)
+    }
+
+    /// Removes staging folders left by runs that were killed (their process is gone).
+    private static func removeAbandonedStages(in folder: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix(".partial-") || name.hasPrefix(".old-") {
+            guard let pid = Int32(name.split(separator: "-").last ?? ""), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
     }
 
     private static func reason(_ error: Error) -> String {

@@ -33,7 +33,7 @@ public enum FieldSynthesis {
                                   seed: UInt64) throws -> ScalarGrid {
         if family.isLattice {
             return LatticeField.field(family: family, size: recipe.size, voxelSizeMM: recipe.voxelSizeMM,
-                                      cellMM: wavelengthMM)
+                                      cellMM: wavelengthMM, seed: seed)
         }
         let spectrum = Spectrum(recipe: recipe, family: family, wavelengthMM: wavelengthMM)!
         return try SpectralSynthesis.field(size: recipe.size, voxelSizeMM: recipe.voxelSizeMM,

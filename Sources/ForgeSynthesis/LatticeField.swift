@@ -16,8 +16,14 @@ public enum LatticeField {
         }
     }
 
-    /// The lattice field, scaled to unit variance.
-    public static func field(family: StructureFamily, size: GridSize, voxelSizeMM: Double, cellMM: Double) -> ScalarGrid {
+    /// Amplitude of the seeded jitter that breaks the lattice's exact ties (symmetric
+    /// samples share values), so a quantile cut can hit any fraction to one voxel.
+    public static let tieBreakingAmplitude: Float = 1e-4
+
+    /// The lattice field, scaled to unit variance, with ties broken by a jitter of
+    /// `tieBreakingAmplitude` drawn from `seed`.
+    public static func field(family: StructureFamily, size: GridSize, voxelSizeMM: Double, cellMM: Double,
+                             seed: UInt64 = 0) -> ScalarGrid {
         precondition(family.isLattice)
         let cells = cellCounts(size: size, voxelSizeMM: voxelSizeMM, cellMM: cellMM)
         // Phase of sample i along an axis of n samples holding `cells` periods.
@@ -51,6 +57,10 @@ public enum LatticeField {
             }
         }
         grid.normaliseToUnitVariance()
+        var random = SeededRandom(seed: seed, stream: 0x7E5)
+        for i in grid.values.indices {
+            grid.values[i] += tieBreakingAmplitude * Float(random.nextOpenUnit() - 0.5)
+        }
         return grid
     }
 }

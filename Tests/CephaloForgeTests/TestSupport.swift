@@ -41,3 +41,42 @@ enum TestSupport {
         return g
     }
 }
+
+extension TestSupport {
+    /// Signed volumes of the edge-connected shells of a closed mesh (outer shells positive,
+    /// cavities negative), found independently of the project's topology code.
+    static func shellVolumes(_ mesh: Mesh) -> [Double] {
+        var parent = Array(0..<mesh.vertexCount)
+        func find(_ i: Int) -> Int {
+            var r = i
+            while parent[r] != r { r = parent[r] }
+            var j = i
+            while parent[j] != r { (parent[j], j) = (r, parent[j]) }
+            return r
+        }
+        let idx = mesh.indices.map(Int.init)
+        for t in stride(from: 0, to: idx.count, by: 3) {
+            let a = find(idx[t]), b = find(idx[t + 1]), c = find(idx[t + 2])
+            parent[b] = a
+            parent[find(c)] = find(a)
+        }
+        var volumes: [Int: Double] = [:]
+        for t in stride(from: 0, to: idx.count, by: 3) {
+            let p = mesh.vertex(idx[t]), q = mesh.vertex(idx[t + 1]), r = mesh.vertex(idx[t + 2])
+            let v = Double(p.x) * (Double(q.y) * Double(r.z) - Double(q.z) * Double(r.y))
+                + Double(p.y) * (Double(q.z) * Double(r.x) - Double(q.x) * Double(r.z))
+                + Double(p.z) * (Double(q.x) * Double(r.y) - Double(q.y) * Double(r.x))
+            volumes[find(idx[t]), default: 0] += v / 6
+        }
+        return Array(volumes.values)
+    }
+
+    /// A mask of `size` from a predicate on voxel indices.
+    static func mask(_ size: GridSize, _ inside: (Int, Int, Int) -> Bool) -> VoxelMask {
+        var bits = [UInt8](repeating: 0, count: size.count)
+        for z in 0..<size.nz { for y in 0..<size.ny { for x in 0..<size.nx where inside(x, y, z) {
+            bits[x + size.nx * (y + size.ny * z)] = 1
+        } } }
+        return VoxelMask(size: size, bits: bits)
+    }
+}

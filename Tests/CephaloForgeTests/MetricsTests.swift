@@ -1,0 +1,106 @@
+import CephaloForge
+import Foundation
+import Testing
+
+@Suite("Structure metrics against known answers")
+struct MetricsTests {
+    @Test func twoPointFunctionOfALamellarStack() throws {
+        let (period, thick) = (8, 3)
+        let size = GridSize(cube: 32)
+        let mask = TestSupport.mask(size) { _, _, z in z % period < thick }
+        let s = try TwoPointStatistics(of: mask, voxelSizeMM: 0.5)
+        let phi = Double(thick) / Double(period)
+        for r in 0...16 {
+            let m = r % period
+            let expected = Double(max(0, thick - m) + max(0, m - (period - thick))) / Double(period)
+            #expect(abs(s.s2Z[r] - expected) < 1e-5, "r = \(r)")
+            #expect(abs(s.s2X[r] - phi) < 1e-5 && abs(s.s2Y[r] - phi) < 1e-5)
+        }
+        #expect(s.correlationLengthsMM[2] < 1.5)
+        #expect(s.correlationLengthsMM[0] >= 8 && s.anisotropyRatio > 5)
+        #expect(abs(s.characteristicLengthMM - Double(period) * 0.5) < 0.05)
+    }
+
+    static func ball(_ n: Int, radius: Double) -> VoxelMask {
+        let c = Double(n) / 2
+        return TestSupport.mask(GridSize(cube: n)) { x, y, z in
+            let (dx, dy, dz) = (Double(x) + 0.5 - c, Double(y) + 0.5 - c, Double(z) + 0.5 - c)
+            return dx * dx + dy * dy + dz * dz < radius * radius
+        }
+    }
+
+    static func torus(_ n: Int, major: Double, minor: Double) -> VoxelMask {
+        let c = Double(n) / 2
+        return TestSupport.mask(GridSize(cube: n)) { x, y, z in
+            let (dx, dy, dz) = (Double(x) + 0.5 - c, Double(y) + 0.5 - c, Double(z) + 0.5 - c)
+            let ring = (dx * dx + dy * dy).squareRoot() - major
+            return ring * ring + dz * dz < minor * minor
+        }
+    }
+
+    /// A level set whose positive part is `mask`, meshed.
+    static func mesh(of mask: VoxelMask) -> Mesh {
+        MarchingCubes.mesh(ScalarGrid(size: mask.size, voxelSizeMM: 1, values: mask.bits.map { $0 != 0 ? 1 : -1 }))
+    }
+
+    @Test func eulerCharacteristicOfBallAndTorus() {
+        let ball = Self.ball(24, radius: 8)
+        let torus = Self.torus(40, major: 11, minor: 4.5)
+        #expect(Topology(of: ball).eulerCharacteristic == 1)
+        #expect(Topology(of: ball).genus == 0)
+        #expect(Topology(of: torus).eulerCharacteristic == 0)
+        #expect(Topology(of: torus).genus == 1)
+        #expect(Self.mesh(of: ball).solidEulerCharacteristic == 1)
+        #expect(Self.mesh(of: torus).solidEulerCharacteristic == 0)
+    }
+
+    @Test(arguments: [(StructureFamily.gyroid, -4), (.schwarzP, -2), (.diamond, -8)])
+    func eulerCharacteristicOfALatticeUnitCell(family: StructureFamily, expected: Int) {
+        let g = LatticeField.field(family: family, size: GridSize(cube: 48), voxelSizeMM: 1, cellMM: 48)
+        let network = VoxelMask(solidOf: g)
+        #expect(Topology.eulerCharacteristic(of: network, periodic: true) == expected)
+    }
+
+    @Test func localThicknessOfAPlateAndARod() throws {
+        let size = GridSize(cube: 32)
+        let plate = TestSupport.mask(size) { _, _, z in (12..<20).contains(z) }
+        let t = try #require(LocalThickness(of: plate, voxelSizeMM: 0.1, outsideIsBoundary: false))
+        #expect(abs(t.meanMM - 0.8) < 0.1 && t.percentile5MM > 0.65 && t.maximumMM < 0.95)
+        let rod = TestSupport.mask(size) { x, y, _ in
+            let (dx, dy) = (Double(x) - 15.5, Double(y) - 15.5)
+            return dx * dx + dy * dy < 36
+        }
+        let r = try #require(LocalThickness(of: rod, voxelSizeMM: 0.1, outsideIsBoundary: false))
+        #expect(abs(r.maximumMM - 1.2) < 0.15)
+        #expect(abs(r.meanMM - 1.2) < 0.2)
+    }
+
+    @Test func rodPercolatesAlongItsAxisOnly() {
+        let rod = TestSupport.mask(GridSize(cube: 20)) { x, y, _ in (8..<12).contains(x) && (8..<12).contains(y) }
+        let topology = Topology(of: rod)
+        #expect(topology.solidPercolates == [false, false, true])
+        #expect(topology.voidPercolates == [true, true, true])
+        #expect(topology.solidComponents == 1 && topology.voidComponents == 1)
+    }
+
+    @Test func specificSurfaceOfABall() throws {
+        let radius = 12.0, n = 48
+        let ball = Self.ball(n, radius: radius)
+        let exact = 4 * Double.pi * radius * radius / Double(n * n * n)
+        let s = try TwoPointStatistics(of: ball, voxelSizeMM: 1)
+        #expect(abs(s.specificSurfaceMM - exact) / exact < 0.05)
+        let meshArea = Self.mesh(of: ball).surfaceArea / Double(n * n * n)
+        #expect(abs(meshArea - exact) / exact < 0.1)
+    }
+
+    @Test func enclosedVoidsAreFound() {
+        let shell = TestSupport.mask(GridSize(cube: 16)) { x, y, z in
+            let inner = (5..<11).contains(x) && (5..<11).contains(y) && (5..<11).contains(z)
+            return (2..<14).contains(x) && (2..<14).contains(y) && (2..<14).contains(z) && !inner
+        }
+        let t = Topology(of: shell)
+        #expect(t.voidsEnclosed == 1)
+        #expect(abs(t.enclosedVoidFraction - 216.0 / 4096) < 1e-12)
+        #expect(t.eulerCharacteristic == 2)
+    }
+}

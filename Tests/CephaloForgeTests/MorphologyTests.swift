@@ -1,0 +1,81 @@
+import CephaloForge
+import Foundation
+import Testing
+
+@Suite("Morphology")
+struct MorphologyTests {
+    static func randomMask(_ n: Int, seed: UInt64, density: Double) -> VoxelMask {
+        var random = SeededRandom(seed: seed)
+        return VoxelMask(size: GridSize(nx: n, ny: n - 2, nz: n - 3),
+                         bits: (0..<(n * (n - 2) * (n - 3))).map { _ in random.nextOpenUnit() < density ? 1 : 0 })
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func distanceTransformMatchesBruteForce(seed: UInt64) {
+        let mask = Self.randomMask(9, seed: seed, density: 0.05)
+        let s = mask.size
+        for outside in [false, true] {
+            let d = DistanceTransform.squaredDistance(to: mask, outsideIsFeature: outside)
+            for z in 0..<s.nz { for y in 0..<s.ny { for x in 0..<s.nx {
+                var best = Int.max
+                for qz in 0..<s.nz { for qy in 0..<s.ny { for qx in 0..<s.nx where mask[qx, qy, qz] {
+                    best = min(best, (x - qx) * (x - qx) + (y - qy) * (y - qy) + (z - qz) * (z - qz))
+                } } }
+                if outside {
+                    let edge = [x + 1, s.nx - x, y + 1, s.ny - y, z + 1, s.nz - z].min()!
+                    best = min(best, edge * edge)
+                }
+                let got = d[x + s.nx * (y + s.ny * z)]
+                if best == Int.max { #expect(got >= 1e18) } else { #expect(got == Float(best), "seed \(seed) at \(x),\(y),\(z)") }
+            } } }
+        }
+    }
+
+    @Test(arguments: [4, 5, 6] as [UInt64])
+    func componentsMatchAFloodFill(seed: UInt64) {
+        let mask = Self.randomMask(12, seed: seed, density: 0.45)
+        let labels = ComponentLabels(mask)
+        let s = mask.size
+        var seen = [Bool](repeating: false, count: s.count)
+        var count = 0
+        for start in 0..<s.count where mask.bits[start] != 0 && !seen[start] {
+            count += 1
+            var stack = [start]
+            seen[start] = true
+            while let i = stack.popLast() {
+                #expect(labels.labels[i] == labels.labels[start])
+                let (x, y, z) = (i % s.nx, (i / s.nx) % s.ny, i / (s.nx * s.ny))
+                for (dx, dy, dz) in [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)] {
+                    let (qx, qy, qz) = (x + dx, y + dy, z + dz)
+                    guard qx >= 0, qx < s.nx, qy >= 0, qy < s.ny, qz >= 0, qz < s.nz else { continue }
+                    let j = qx + s.nx * (qy + s.ny * qz)
+                    if mask.bits[j] != 0 && !seen[j] {
+                        seen[j] = true
+                        stack.append(j)
+                    }
+                }
+            }
+        }
+        #expect(labels.count == count, "seed \(seed)")
+        #expect(labels.sizes.reduce(0, +) == mask.count)
+    }
+
+    @Test(arguments: [7, 8] as [UInt64], [1.0, 2.5])
+    func openingAndClosingLaws(seed: UInt64, radius: Double) {
+        let mask = Self.randomMask(16, seed: seed, density: 0.55)
+        let opened = mask.opened(radius: radius)
+        let closed = mask.closed(radius: radius)
+        #expect(zip(opened.bits, mask.bits).allSatisfy { $0 <= $1 }, "opening is inside the set")
+        #expect(zip(mask.bits, closed.bits).allSatisfy { $0 <= $1 }, "the set is inside its closing")
+        #expect(opened.opened(radius: radius) == opened, "opening is idempotent")
+        #expect(closed.closed(radius: radius) == closed, "closing is idempotent")
+    }
+
+    @Test func openingRemovesThinPlatesAndKeepsThickOnes() {
+        let size = GridSize(cube: 24)
+        let plates = TestSupport.mask(size) { _, _, z in (4..<6).contains(z) || (12..<20).contains(z) }
+        let opened = plates.opened(radius: 2)
+        #expect(opened.layerFractions(along: .z)[4] == 0)
+        #expect(opened.layerFractions(along: .z)[15] > 0.5)
+    }
+}
