@@ -50,8 +50,12 @@ enum Summary {
         lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, meshing %.2f, checks %.2f, writing %.2f",
                             t["total"] ?? 0, t["synthesis"] ?? 0, t["threshold"] ?? 0, t["cleanup"] ?? 0,
                             t["metrics"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0))
-        if !fromPrompt.isEmpty { lines.append("  given: " + fromPrompt.joined(separator: ", ")) }
-        if !defaults.isEmpty { lines.append("  defaults: " + defaults.joined(separator: ", ")) }
+        if let recipe = sources.first?.source, recipe.hasPrefix("recipe "), sources.allSatisfy({ $0.source == recipe }) {
+            lines.append("  from \(recipe)")
+        } else {
+            if !fromPrompt.isEmpty { lines.append("  given: " + fromPrompt.joined(separator: ", ")) }
+            if !defaults.isEmpty { lines.append("  defaults: " + defaults.joined(separator: ", ")) }
+        }
         let mesh = result.wroteMesh ? "model.stl, " : ""
         lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json")
         return lines.joined(separator: "\n")

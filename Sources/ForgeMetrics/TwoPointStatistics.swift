@@ -19,7 +19,9 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
     public var correlationLengthsMM: [Double]
     /// Longest over shortest correlation length (1 = isotropic).
     public var anisotropyRatio: Double
-    /// Period of the strongest non-zero wave in the indicator's spectrum, in mm.
+    /// Period of the strongest non-zero wave in the indicator's spectrum, in mm; when the
+    /// spectrum has no interior peak (it falls from the lowest wave number, as for blobs and
+    /// layers averaged over directions), the period at the spectrum's centroid instead.
     public var characteristicLengthMM: Double
     /// Interface area per volume from S₂: 4(φ − S₂(h))/h averaged over the axes (mm⁻¹;
     /// in 2D, perimeter per area π(φ − S₂(h))/h).
@@ -121,11 +123,16 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         return Double(c.count - 1)
     }
 
-    /// Position of the largest value beyond index 0, refined by a parabola through its neighbours.
+    /// Position of the largest value beyond index 0, refined by a parabola through its
+    /// neighbours; the power-weighted mean position when the largest is at index 1.
     static func peak(_ values: [Double]) -> Double {
         guard values.count > 2 else { return 1 }
         let m = (1..<values.count).max { values[$0] < values[$1] }!
-        guard m > 1, m + 1 < values.count else { return Double(m) }
+        if m == 1 {
+            let total = values.dropFirst().reduce(0, +)
+            return total > 0 ? values.indices.dropFirst().reduce(0.0) { $0 + Double($1) * values[$1] } / total : 1
+        }
+        guard m + 1 < values.count else { return Double(m) }
         let (a, b, c) = (values[m - 1], values[m], values[m + 1])
         let denominator = a - 2 * b + c
         return denominator < 0 ? Double(m) + 0.5 * (a - c) / denominator : Double(m)

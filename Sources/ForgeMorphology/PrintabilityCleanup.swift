@@ -57,16 +57,17 @@ public enum PrintabilityCleanup {
     /// where the cleaned voxels differ, and there its sign follows them, so a mesh of the
     /// field agrees with the cleaned voxels.
     ///
-    /// Re-targeting: the raw (pre-cleanup) fraction is moved by the cleaned fraction's error;
-    /// for one target a bracket of raw fractions that fall short and overshoot turns steps that
-    /// leave it into bisection, since near percolation the main body jumps as parts join.
+    /// Re-targeting: each raw (pre-cleanup) fraction — one, or one per layer — is moved by
+    /// its cleaned fraction's error; a bracket of raw fractions that fell short and
+    /// overshot turns steps that leave it into bisection, since near percolation the main
+    /// body jumps as parts join.
     /// The best pass is kept.
     public static func clean(_ field: inout ScalarGrid, targets: FractionTargets, options: CleanupOptions,
                              tolerance: Double = 0.001, maximumPasses: Int = 12) -> CleanupReport {
         guard options.isEnabled else { return CleanupReport() }
         var raw = targets.values
         var best: (raw: [Double], report: CleanupReport, mask: VoxelMask)?
-        var low = 0.0, high = 1.0
+        var low = [Double](repeating: 0, count: raw.count), high = [Double](repeating: 1, count: raw.count)
         for pass in 1...maximumPasses {
             var report = CleanupReport()
             let mask = cleaned(VoxelMask(solidOf: field), options: options, report: &report)
@@ -78,12 +79,12 @@ public enum PrintabilityCleanup {
                 best = (raw, report, mask)
             }
             if report.fractionError <= tolerance { break }
-            var next = zip(raw, errors).map { $0 + $1 }
-            if raw.count == 1 {
-                if errors[0] > 0 { low = max(low, raw[0]) } else { high = min(high, raw[0]) }
-                if !(next[0] > low && next[0] < high) { next[0] = (low + high) / 2 }
+            for i in raw.indices where abs(errors[i]) > tolerance {
+                if errors[i] > 0 { low[i] = max(low[i], raw[i]) } else { high[i] = min(high[i], raw[i]) }
+                let step = raw[i] + errors[i]
+                raw[i] = step > low[i] && step < high[i] ? step : (low[i] + high[i]) / 2
+                raw[i] = min(max(raw[i], 1e-4), 1 - 1e-4)
             }
-            raw = next.map { min(max($0, 1e-4), 1 - 1e-4) }
             field.threshold(to: targets.with(raw))
         }
         let chosen = best!

@@ -66,6 +66,26 @@ struct CLITests {
         #expect(try Data(contentsOf: root.appendingPathComponent("c/model.stl")) != Data(contentsOf: first.appendingPathComponent("model.stl")))
     }
 
+    @Test func planarFieldsWriteOneImageAndAnOptionalPlate() throws {
+        let folder = TestSupport.temporaryFolder()
+        let recipe = folder.appendingPathComponent("plate.yaml")
+        try "family: spinodal\nsize: 96x64\nwavelength_mm: 2\nplate_thickness_mm: 1\n".write(to: recipe, atomically: true, encoding: .utf8)
+        let r = try cli.run(["generate", "--recipe", recipe.path, "--out", folder.appendingPathComponent("p").path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = folder.appendingPathComponent("p")
+        #expect(Self.files(in: out) == ["metrics.json", "model.stl", "recipe.json", "slices", "slices/z0000.png"])
+        let image = try PNGCodec.read(out.appendingPathComponent("slices/z0000.png"))
+        #expect(image.width == 96 && image.height == 64)
+        let mesh = try BinarySTLReader.read(out.appendingPathComponent("model.stl"))
+        #expect(MeshIntegrity(of: mesh).isClosedManifold)
+        #expect(abs(Double(mesh.bounds.max.z) - 1.0) < 0.11)
+
+        let flat = try cli.run(["generate", "spinodal, 2d, 40% solid", "--size", "64x64", "--out",
+                                folder.appendingPathComponent("flat").path, "--quiet"])
+        #expect(flat.status == 0, "\(flat.stderr)")
+        #expect(Self.files(in: folder.appendingPathComponent("flat")) == ["metrics.json", "recipe.json", "slices", "slices/z0000.png"])
+    }
+
     @Test func defaultOutputFolderIsTheSlug() throws {
         var runner = cli
         runner.workingDirectory = TestSupport.temporaryFolder()

@@ -53,6 +53,39 @@ struct DescriberTests {
         #expect(try describer.describe("foam, 64 voxels, seed 9").recipe.seed == 9)
     }
 
+    @Test(arguments: [
+        ("nacre-like layered composite", StructureFamily.lamellar),
+        ("bamboo fibres", .columnar),
+        ("wood", .columnar),
+        ("open-cell foam", .spinodal),
+        ("bicontinuous", .spinodal),
+        ("gyroid lattice", .gyroid),
+        ("schwarz p cells", .schwarzP),
+        ("diamond lattice", .diamond),
+        ("neovius", .neovius),
+        ("rough fractal surface", .fractal),
+        ("cubic spinodoid", .spinodoid),
+        ("granular particles", .blob),
+    ])
+    func materialWordsPickFamilies(prompt: String, family: StructureFamily) throws {
+        #expect(try describer.describe(prompt).recipe.family == family, "\(prompt)")
+    }
+
+    @Test func gradingModeAxisAndPrinter() throws {
+        let graded = try describer.describe("graded foam from 20% at the bottom to 50% at the top").recipe
+        #expect(graded.grading == Grading(axis: .z, fractions: [0.2, 0.5]))
+        #expect(abs(graded.solidFraction - 0.35) < 1e-9)
+        let sideways = try describer.describe("gradient from 30% to 60% along x, sheet gyroid").recipe
+        #expect(sideways.grading == Grading(axis: .x, fractions: [0.3, 0.6]))
+        #expect(sideways.mode == .sheet && sideways.family == .gyroid)
+        let columns = try describer.describe("anisotropic, along y").recipe
+        #expect(columns.family == .columnar && columns.axis == .y)
+        let fdm = try describer.describe("FDM foam, minimum feature 0.8 mm").recipe
+        #expect(fdm.printerResolutionMM == 0.4 && fdm.minFeatureMM == 0.8)
+        let cell = try describer.describe("gyroid, cell size 3 mm, 12 mm cube").recipe
+        #expect(cell.wavelengthMM == 3 && cell.extentMM == 12)
+    }
+
     @Test func nothingUsableGivesDefaults() throws {
         let d = try describer.describe("something nice please")
         var expected = Recipe.defaults
