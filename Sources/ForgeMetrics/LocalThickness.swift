@@ -66,13 +66,25 @@ public struct LocalThickness: Sendable, Codable, Equatable {
         var byZ = [[RidgeCentre]](repeating: [], count: size.nz)
         for c in ridge { byZ[c.z].append(c) }
         let buckets = byZ
+        let largest = Int(maxRadius * maxRadius + 0.5) + 1
+        // halfWidths[m] = largest d with d² < m (−1 for m = 0: no voxel).
+        let halfWidths = (0...largest).map { m -> Int32 in
+            guard m > 0 else { return -1 }
+            var d = Int(Double(m).squareRoot())
+            while d * d >= m { d -= 1 }
+            return Int32(d)
+        }
         thickness.withUnsafeMutableBufferPointer { out in
-            let t = SendablePointer(out.baseAddress!)
-            parallelForRanges(size.nz) { zs in
-                let reach = Int(maxRadius.rounded(.up))
-                for cz in max(0, zs.lowerBound - reach)..<min(size.nz, zs.upperBound + reach) {
-                    for c in buckets[cz] {
-                        paint(c, into: t, size: size, slab: zs)
+            halfWidths.withUnsafeBufferPointer { widths in
+                let t = SendablePointer(out.baseAddress!)
+                let w = SendableReadOnlyPointer(widths.baseAddress!)
+                parallelForRanges(size.nz) { zs in
+                    let table = UnsafeBufferPointer(start: w.base, count: largest + 1)
+                    let reach = Int(maxRadius.rounded(.up))
+                    for cz in max(0, zs.lowerBound - reach)..<min(size.nz, zs.upperBound + reach) {
+                        for c in buckets[cz] {
+                            paint(c, into: t, size: size, slab: zs, halfWidths: table)
+                        }
                     }
                 }
             }
@@ -132,29 +144,26 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     }
 
     /// Raises the thickness of every voxel of the slab inside the open ball of `c` to 2R.
-    private static func paint(_ c: RidgeCentre, into t: SendablePointer<Float>, size: GridSize, slab: Range<Int>) {
-        let r2 = c.radius * c.radius, value = 2 * c.radius
-        let reach = Int(c.radius.rounded(.up))
+    /// Squared radii are whole numbers (squared distances between voxel centres), so each
+    /// row's half-width comes from `halfWidths`: the largest d with d² < m is halfWidths[m].
+    private static func paint(_ c: RidgeCentre, into t: SendablePointer<Float>, size: GridSize, slab: Range<Int>,
+                              halfWidths: UnsafeBufferPointer<Int32>) {
+        let r2 = Int(c.radius * c.radius + 0.5), value = 2 * c.radius
+        let reach = Int(halfWidths[r2])
         let z0 = max(slab.lowerBound, c.z - reach), z1 = min(slab.upperBound, c.z + reach + 1)
         guard z0 < z1 else { return }
         for z in z0..<z1 {
-            let dz = Float(z - c.z)
-            let ryz2 = r2 - dz * dz
-            guard ryz2 > 0 else { continue }
-            let reachY = Int(ryz2.squareRoot().rounded(.up))
-            for y in max(0, c.y - reachY)..<min(size.ny, c.y + reachY + 1) {
-                let dy = Float(y - c.y)
-                let rx2 = ryz2 - dy * dy
-                guard rx2 > 0 else { continue }
-                let half = rx2.squareRoot()
-                var x0 = c.x - Int(half.rounded(.down)), x1 = c.x + Int(half.rounded(.down))
-                if Float(c.x - x0) * Float(c.x - x0) >= rx2 { x0 += 1; x1 -= 1 }
-                let row = t.base + size.nx * (y + size.ny * z)
-                var x = max(0, x0)
-                let end = min(size.nx - 1, x1)
+            let ryz2 = r2 - (z - c.z) * (z - c.z)
+            let reachY = Int(halfWidths[ryz2])
+            let rowBase = t.base + size.nx * size.ny * z
+            for y in max(0, c.y - reachY)...min(size.ny - 1, c.y + reachY) {
+                let half = Int(halfWidths[ryz2 - (y - c.y) * (y - c.y)])
+                let row = rowBase + size.nx * y
+                var x = max(0, c.x - half)
+                let end = min(size.nx - 1, c.x + half)
                 while x <= end {
                     if row[x] < value { row[x] = value }
-                    x += 1
+                    x &+= 1
                 }
             }
         }
