@@ -14,12 +14,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f",
                        providers: [.apt(["libfftw3-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "CAssimp", linkerSettings: [.linkedLibrary("assimp")]),
 
         // Core values
         .target(name: "ForgeCore"),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "ForgeMetrics", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology"]),
 
         // Formats and the model layer
-        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "Yams"]),
+        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "Yams", "ZIPFoundation"]),
         .target(name: "ForgeCephalo", dependencies: ["ForgeCore"]),
 
         // Pipeline, umbrella and CLI

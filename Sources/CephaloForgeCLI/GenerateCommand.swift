@@ -15,6 +15,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var recipeOptions: RecipeOptions
 
+    @OptionGroup var outputOptions: OutputOptions
+
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var out: String?
 
@@ -28,6 +30,7 @@ struct GenerateCommand: ParsableCommand {
                 ?? OutputLayout.defaultFolder(slug: resolved.slug,
                                               root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
+                                                      options: outputOptions.designOptions,
                                                       progress: ProgressReporter(quiet: quiet))
             for warning in result.warnings { printError("warning: \(warning)") }
             print(Summary.text(for: result, sources: resolved.sources))

@@ -18,9 +18,17 @@ struct RecipeOptions: ParsableArguments {
     @Option(name: .long, help: "Random seed; overrides the recipe.")
     var seed: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Copies of the periodic cell along x, y, z welded into one part, e.g. 2x2x1; overrides the recipe.",
+        valueName: "NxMxK"))
+    var tile: String?
+
     func validate() throws {
         if let size, GridSize(parsing: size) == nil {
             throw ValidationError("--size \(size) is not a size: write 128, 512x512 or 128x128x64")
+        }
+        if let tile, Self.counts(tile) == nil {
+            throw ValidationError("--tile \(tile) is not a tile count: write 2x2x1")
         }
         if prompt != nil && recipe != nil {
             throw ValidationError("give a prompt or --recipe, not both")
@@ -28,6 +36,13 @@ struct RecipeOptions: ParsableArguments {
     }
 
     var request: RecipeRequest {
-        RecipeRequest(prompt: prompt, recipeReference: recipe, size: size.flatMap(GridSize.init(parsing:)), seed: seed)
+        RecipeRequest(prompt: prompt, recipeReference: recipe, size: size.flatMap(GridSize.init(parsing:)), seed: seed,
+                      tile: tile.flatMap(Self.counts))
+    }
+
+    static func counts(_ text: String) -> [Int]? {
+        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 3, parts.allSatisfy({ $0 >= 1 }) else { return nil }
+        return parts
     }
 }

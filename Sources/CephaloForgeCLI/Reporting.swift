@@ -56,7 +56,7 @@ enum Summary {
             if !fromPrompt.isEmpty { lines.append("  given: " + fromPrompt.joined(separator: ", ")) }
             if !defaults.isEmpty { lines.append("  defaults: " + defaults.joined(separator: ", ")) }
         }
-        let mesh = result.wroteMesh ? "model.stl, " : ""
+        let mesh = result.meshFiles.map { $0 + ", " }.joined()
         lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json")
         return lines.joined(separator: "\n")
     }

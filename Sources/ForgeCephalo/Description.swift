@@ -14,7 +14,7 @@ public struct Description: Sendable, Equatable {
     /// The keys whose source is reported, in display order.
     public static let reportedKeys = ["family", "mode", "solid_fraction", "grading", "wavelength_mm", "axis",
                                       "extent_mm", "bandwidth", "min_feature_mm", "printer_resolution_mm",
-                                      "size", "seed"]
+                                      "tile", "size", "seed"]
 }
 
 /// Turns a description of a microstructure into a recipe.

@@ -33,6 +33,11 @@ public struct LocalDescriber: Describer {
             recipe.size = GridSize(nx: 512, ny: 512, nz: 1)
             from["size"] = word
         }
+        if let m = text.match(#"(\d+)\s*[x×]\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?(?:tiles?|cells?|copies|array)"#)
+            ?? text.match(#"til(?:e|ed|ing)\s*(?:of\s*)?(\d+)\s*[x×]\s*(\d+)(?:\s*[x×]\s*(\d+))?"#) {
+            recipe.tile = [Int(m.groups[0]) ?? 1, Int(m.groups[1]) ?? 1, Int(m.groups[2]) ?? 1]
+            from["tile"] = m.whole
+        }
         if let (n, words) = text.firstInteger([#"seed\s*[=:#]?\s*(\d+)"#]) {
             recipe.seed = UInt64(n)
             from["seed"] = words

@@ -1,7 +1,7 @@
 extension Recipe: Codable {
     /// The recipe's keys as they appear in files.
     public enum Key: String, CodingKey, CaseIterable, Sendable {
-        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading
+        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading, tile
         case solidFraction = "solid_fraction"
         case wavelengthMM = "wavelength_mm"
         case coneAnglesDeg = "cone_angles_deg"
@@ -63,6 +63,7 @@ extension Recipe: Codable {
         minFeatureMM = try value(.minFeatureMM, d.minFeatureMM)
         printerResolutionMM = try value(.printerResolutionMM, d.printerResolutionMM)
         plateThicknessMM = try value(.plateThicknessMM, d.plateThicknessMM)
+        tile = try value(.tile, d.tile)
         extentMM = try value(.extentMM, d.extentMM)
         size = try value(.size, d.size)
         seed = try value(.seed, d.seed)
@@ -93,6 +94,7 @@ extension Recipe: Codable {
         try c.encode(minFeatureMM, forKey: .minFeatureMM)
         try c.encode(printerResolutionMM, forKey: .printerResolutionMM)
         try c.encode(plateThicknessMM, forKey: .plateThicknessMM)
+        try c.encode(tile, forKey: .tile)
         try c.encode(extentMM, forKey: .extentMM)
         try c.encode(size, forKey: .size)
         try c.encode(seed, forKey: .seed)
@@ -116,6 +118,7 @@ extension Recipe: Codable {
         case .seed: return "a non-negative integer"
         case .size: return "an integer, a list [nx, ny, nz] or a string like \"512x512\""
         case .coneAnglesDeg, .rotationDeg: return "a list of three numbers"
+        case .tile: return "a list of three whole numbers, e.g. [2, 2, 1]"
         case .keepMainBody, .fillEnclosedVoids: return "true or false"
         case .blend: return "a mapping {family, weight, wavelength_mm}"
         case .grading: return "a mapping {axis, fractions: [..]}"

@@ -93,6 +93,10 @@ extension Recipe {
             throw RecipeError.outOfRange(key: "printer_resolution_mm", value: "\(printerResolutionMM)",
                                          rule: "must be greater than 0")
         }
+        guard tile.count == 3, tile.allSatisfy({ (1...64).contains($0) }), !(size.isPlanar && tile[2] != 1) else {
+            throw RecipeError.outOfRange(key: "tile", value: "\(tile)",
+                                         rule: "needs three counts from 1 to 64 (the third 1 for a 2D field)")
+        }
         guard plateThicknessMM >= 0, plateThicknessMM <= extentMM else {
             throw RecipeError.outOfRange(key: "plate_thickness_mm", value: "\(plateThicknessMM)",
                                          rule: "must lie between 0 (no mesh) and extent_mm")

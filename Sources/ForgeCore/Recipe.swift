@@ -46,6 +46,8 @@ public struct Recipe: Equatable, Sendable {
     public var printerResolutionMM: Double
     /// 2D fields only: extrude the pattern to a plate this thick (mm) for model.stl; 0 writes no mesh.
     public var plateThicknessMM: Double
+    /// Copies of the (periodic) cell along x, y and z, welded into one part.
+    public var tile: [Int]
     /// Edge length of the box along x in millimetres.
     public var extentMM: Double
     /// Samples per axis.
@@ -62,7 +64,8 @@ public struct Recipe: Equatable, Sendable {
                 axis: Axis = .z, rotationDeg: [Double] = [0, 0, 0], beta: Double = 3,
                 minWavelengthMM: Double? = nil, blend: BlendComponent? = nil, grading: Grading? = nil,
                 keepMainBody: Bool = true, fillEnclosedVoids: Bool = true, minFeatureMM: Double = 0,
-                printerResolutionMM: Double = 0.1, plateThicknessMM: Double = 0, extentMM: Double = 10,
+                printerResolutionMM: Double = 0.1, plateThicknessMM: Double = 0, tile: [Int] = [1, 1, 1],
+                extentMM: Double = 10,
                 size: GridSize = GridSize(cube: 128), seed: UInt64 = 1) {
         self.name = name
         self.prompt = prompt
@@ -84,9 +87,15 @@ public struct Recipe: Equatable, Sendable {
         self.minFeatureMM = minFeatureMM
         self.printerResolutionMM = printerResolutionMM
         self.plateThicknessMM = plateThicknessMM
+        self.tile = tile
         self.extentMM = extentMM
         self.size = size
         self.seed = seed
+    }
+
+    /// The size of the tiled part in samples.
+    public var tiledSize: GridSize {
+        GridSize(nx: size.nx * tile[0], ny: size.ny * tile[1], nz: size.nz * tile[2])
     }
 
     /// Edge length of one voxel in millimetres.

@@ -5,6 +5,8 @@ public enum FormatError: Error, CustomStringConvertible {
     case png(path: String, message: String)
     case recipe(path: String, reason: String)
     case recipeNotFound(name: String, searched: [String])
+    case unknownFormat(String, known: [String])
+    case printer(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,10 @@ public enum FormatError: Error, CustomStringConvertible {
             return "PNG error in \(path): \(message)"
         case let .recipe(path, reason):
             return "bad recipe file \(path): \(reason)"
+        case let .printer(message):
+            return "printer slices: \(message)"
+        case let .unknownFormat(name, known):
+            return "unknown format '\(name)': choose from \(known.joined(separator: ", "))"
         case let .recipeNotFound(name, searched):
             return "no recipe file or template named '\(name)' (looked in \(searched.joined(separator: ", "))); "
                 + "give a path to a .json/.yaml file or a name from Templates/recipes"

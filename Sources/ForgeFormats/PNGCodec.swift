@@ -16,7 +16,7 @@ public enum PNGCodec {
                                            pixels.baseAddress, width, textKey, text,
                                            Int32(compressionLevel), &message, message.count)
             guard status == 0 else {
-                let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let text = cMessage(message)
                 throw FormatError.png(path: url.path, message: text.isEmpty ? "libpng status \(status)" : text)
             }
         }

@@ -64,3 +64,25 @@ final class Counter: @unchecked Sendable {
     private var value = 0
     func increment() -> Int { lock.withLock { value += 1; return value } }
 }
+
+extension SliceStackWriter {
+    /// Writes every z layer of `field` as a 16-bit PNG, the value range mapped linearly onto
+    /// 0…65535; the mapping is recorded in each file's tEXt chunk `value_range`
+    /// ("min max" in field units), so the zero level is at (0 − min)/(max − min)·65535.
+    public static func write16(_ field: ScalarGrid, to folder: URL) throws {
+        let size = field.size
+        let lo = field.values.min() ?? 0, hi = field.values.max() ?? 1
+        let scale = hi > lo ? 65535 / (hi - lo) : 0
+        let range = "\(lo) \(hi)"
+        for z in 0..<size.nz {
+            var pixels = [UInt16](repeating: 0, count: size.nx * size.ny)
+            for y in 0..<size.ny {
+                for x in 0..<size.nx {
+                    pixels[x + size.nx * (size.ny - 1 - y)] = UInt16(((field[x, y, z] - lo) * scale).rounded())
+                }
+            }
+            try PNGCodec.write(GrayImage(width: size.nx, height: size.ny, bitDepth: 16, pixels: pixels),
+                               to: folder.appendingPathComponent(fileName(z: z)), textKey: "value_range", text: range)
+        }
+    }
+}

@@ -93,6 +93,22 @@ public enum PrintabilityCleanup {
         return chosen.report
     }
 
+    /// One cleanup pass without re-targeting or feature-size filtering, for a field whose
+    /// fraction is already settled (a tiled cell: copies that touch can enclose a void
+    /// between them). Adds what it changed to `report`.
+    public static func tidy(_ field: inout ScalarGrid, options: CleanupOptions, report: inout CleanupReport) {
+        var pass = CleanupReport()
+        var light = options
+        light.minFeatureVoxels = 0
+        guard light.isEnabled else { return }
+        let mask = cleaned(VoxelMask(solidOf: field), options: light, report: &pass)
+        report.islandsRemoved += pass.islandsRemoved
+        report.islandVoxelsRemoved += pass.islandVoxelsRemoved
+        report.enclosedVoidsFilled += pass.enclosedVoidsFilled
+        report.enclosedVoxelsFilled += pass.enclosedVoxelsFilled
+        apply(mask, to: &field)
+    }
+
     /// The cleaned voxel set, without touching the field.
     public static func cleaned(_ solid: VoxelMask, options: CleanupOptions, report: inout CleanupReport) -> VoxelMask {
         var mask = solid

@@ -12,8 +12,8 @@ public struct DesignResult: Sendable {
     public let recipe: Recipe
     public let metrics: DesignMetrics
     public let sliceCount: Int
-    /// True when model.stl was written (3D designs, and 2D designs with a plate thickness).
-    public let wroteMesh: Bool
+    /// Mesh files written (none for a 2D design without a plate thickness).
+    public let meshFiles: [String]
     /// Problems worth telling the user that did not stop the run.
     public let warnings: [String]
 }
@@ -22,13 +22,17 @@ public struct DesignResult: Sendable {
 public enum DesignGenerator {
     /// Generates `recipe` into `layout.folder`. Files are staged and moved into place only
     /// when everything succeeded, so a failure leaves no partial file under a final name.
-    public static func generate(_ recipe: Recipe, into layout: OutputLayout,
+    public static func generate(_ recipe: Recipe, into layout: OutputLayout, options: DesignOptions = DesignOptions(),
                                 progress: ProgressReporter = ProgressReporter(quiet: true)) throws -> DesignResult {
         try recipe.validate()
-        try MemoryBudget.check(recipe.size)
+        try MemoryBudget.check(recipe.tiledSize)
+        if let printer = options.printerStack {
+            let h = recipe.voxelSizeMM, t = recipe.tiledSize
+            try printer.validate(partMM: SIMD3(Double(t.nx), Double(t.ny), Double(t.nz)) * h)
+        }
         let stage = try StagingArea(for: layout)
         do {
-            let result = try run(recipe, stage: stage, progress: progress)
+            let result = try run(recipe, options: options, stage: stage, progress: progress)
             try stage.commit()
             progress.finish()
             return result
@@ -39,7 +43,8 @@ public enum DesignGenerator {
         }
     }
 
-    private static func run(_ recipe: Recipe, stage: StagingArea, progress: ProgressReporter) throws -> DesignResult {
+    private static func run(_ recipe: Recipe, options: DesignOptions, stage: StagingArea,
+                            progress: ProgressReporter) throws -> DesignResult {
         var timings: [String: Double] = [:]
         let started = Date()
         func timed<T>(_ name: String, _ work: () throws -> T) rethrows -> T {
@@ -55,8 +60,14 @@ public enum DesignGenerator {
         let targets = FractionTargets(recipe: recipe)
         var field = try timed("synthesis") { try FieldSynthesis.field(for: recipe) }
         timed("threshold") { field.threshold(to: targets) }
-        let cleanup = timed("cleanup") {
-            PrintabilityCleanup.clean(&field, targets: targets, options: CleanupOptions(recipe: recipe))
+        let cleanup = timed("cleanup") { () -> CleanupReport in
+            let cleanupOptions = CleanupOptions(recipe: recipe)
+            var report = PrintabilityCleanup.clean(&field, targets: targets, options: cleanupOptions)
+            if recipe.tile != [1, 1, 1] {
+                field = field.tiled(recipe.tile)
+                PrintabilityCleanup.tidy(&field, options: cleanupOptions, report: &report)
+            }
+            return report
         }
         let mask = VoxelMask(solidOf: field)
         let solidVoxels = mask.count
@@ -66,8 +77,11 @@ public enum DesignGenerator {
         let meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
-        let mesh = timed("meshing") {
-            meshField.map { MarchingCubes.mesh($0) { progress.update("meshing", $0) } }
+        let mesh = timed("meshing") { () -> Mesh? in
+            guard let meshField else { return nil }
+            let raw = MarchingCubes.mesh(meshField) { progress.update("meshing", $0) }
+            guard options.smoothingIterations > 0 else { return raw }
+            return raw.smoothed(iterations: options.smoothingIterations, box: SIMD3<Float>(meshField.extentMM))
         }
         let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
 
@@ -78,20 +92,29 @@ public enum DesignGenerator {
             try SliceStackWriter.write(field, to: staged.slicesURL, textKey: OutputLayout.sliceTextKey,
                                        text: String(decoding: recipeData, as: UTF8.self)) { progress.update("slices", $0) }
             if let mesh {
-                try BinarySTLWriter.write(mesh, to: staged.modelURL, header: "CephaloForge \(recipe.name ?? "design") mm")
+                for format in options.meshFormats {
+                    try format.write(mesh, name: recipe.name ?? "design", to: staged.folder.appendingPathComponent(format.fileName))
+                }
+            }
+            for format in options.volumeFormats { try format.write(field, into: staged.folder) }
+            if options.sixteenBitSlices {
+                try FileManager.default.createDirectory(at: staged.slices16URL, withIntermediateDirectories: true)
+                try SliceStackWriter.write16(field, to: staged.slices16URL)
+            }
+            if let printer = options.printerStack {
+                try printer.write(field, to: staged.printerSlicesURL) { progress.update("printer", $0) }
             }
         }
         timings["total"] = Date().timeIntervalSince(started)
 
         let h = recipe.voxelSizeMM
-        let box = recipe.size.isPlanar
-            ? recipe.extentMM * Double(recipe.size.ny) * h * max(recipe.plateThicknessMM, h)
-            : recipe.extentMM * Double(recipe.size.ny) * h * Double(recipe.size.nz) * h
+        let partExtent = (meshField ?? field).extentMM
+        let box = partExtent.x * partExtent.y * partExtent.z
         let watertight = checked?.watertight
         let metrics = DesignMetrics(
-            solidFraction: Double(solidVoxels) / Double(recipe.size.count),
+            solidFraction: Double(solidVoxels) / Double(field.size.count),
             targetSolidFraction: recipe.solidFraction,
-            solidVoxels: solidVoxels, voxels: recipe.size.count, voxelSizeMM: h,
+            solidVoxels: solidVoxels, voxels: field.size.count, voxelSizeMM: h,
             voxelVolumeMM3: Double(solidVoxels) * h * h * h,
             layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
             triangles: mesh?.triangleCount ?? 0, vertices: mesh?.vertexCount ?? 0,
@@ -111,8 +134,9 @@ public enum DesignGenerator {
             timingsS: timings)
         try JSONFile.write(metrics, to: staged.metricsURL)
 
-        return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: recipe.size.nz,
-                            wroteMesh: mesh != nil, warnings: warnings(metrics: metrics, checked: checked))
+        return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: field.size.nz,
+                            meshFiles: mesh == nil ? [] : options.meshFormats.map(\.fileName),
+                            warnings: warnings(metrics: metrics, checked: checked))
     }
 
     private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {

@@ -10,6 +10,8 @@ public struct OutputLayout: Sendable {
     public static let metrics = "metrics.json"
     public static let model = "model.stl"
     public static let slices = "slices"
+    public static let slices16 = "slices16"
+    public static let printerSlices = "printer_slices.zip"
     /// The tEXt keyword under which every slice PNG carries the recipe JSON.
     public static let sliceTextKey = "recipe"
 
@@ -17,6 +19,8 @@ public struct OutputLayout: Sendable {
     public var metricsURL: URL { folder.appendingPathComponent(Self.metrics) }
     public var modelURL: URL { folder.appendingPathComponent(Self.model) }
     public var slicesURL: URL { folder.appendingPathComponent(Self.slices) }
+    public var slices16URL: URL { folder.appendingPathComponent(Self.slices16) }
+    public var printerSlicesURL: URL { folder.appendingPathComponent(Self.printerSlices) }
 
     /// The default folder for a design: `Outputs/<slug>` under `root`.
     public static func defaultFolder(slug: String, root: URL) -> URL {
@@ -57,9 +61,11 @@ struct StagingArea {
     /// Moves every staged item to its final name, replacing what was there.
     func commit() throws {
         let fm = FileManager.default
-        let items = [OutputLayout.slices, OutputLayout.model, OutputLayout.recipe, OutputLayout.metrics]
+        // Metrics last: its presence marks a complete design.
+        let staged = ((try? fm.contentsOfDirectory(atPath: self.staged.folder.path)) ?? []).sorted()
+        let items = staged.filter { $0 != OutputLayout.metrics } + [OutputLayout.metrics]
         for name in items {
-            let from = staged.folder.appendingPathComponent(name)
+            let from = self.staged.folder.appendingPathComponent(name)
             let to = final.folder.appendingPathComponent(name)
             guard fm.fileExists(atPath: from.path) else { continue }
             var isFolder: ObjCBool = false
@@ -73,7 +79,7 @@ struct StagingArea {
                 throw PipelineError.outputNotWritable(path: to.path, reason: String(cString: strerror(errno)))
             }
         }
-        try? fm.removeItem(at: staged.folder)
+        try? fm.removeItem(at: self.staged.folder)
     }
 
     func discard() {

@@ -10,12 +10,15 @@ public struct RecipeRequest: Sendable {
     public var recipeReference: String?
     public var size: GridSize?
     public var seed: UInt64?
+    public var tile: [Int]?
 
-    public init(prompt: String? = nil, recipeReference: String? = nil, size: GridSize? = nil, seed: UInt64? = nil) {
+    public init(prompt: String? = nil, recipeReference: String? = nil, size: GridSize? = nil, seed: UInt64? = nil,
+                tile: [Int]? = nil) {
         self.prompt = prompt
         self.recipeReference = recipeReference
         self.size = size
         self.seed = seed
+        self.tile = tile
     }
 
     /// The prompt used when neither a prompt nor a recipe is given.
@@ -54,6 +57,10 @@ public enum RecipeResolver {
         if let seed = request.seed {
             recipe.seed = seed
             sources["seed"] = "--seed"
+        }
+        if let tile = request.tile {
+            recipe.tile = tile
+            sources["tile"] = "--tile"
         }
         try recipe.validate()
         let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }

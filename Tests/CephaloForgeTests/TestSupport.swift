@@ -80,3 +80,20 @@ extension TestSupport {
         return VoxelMask(size: size, bits: bits)
     }
 }
+
+extension TestSupport {
+    /// The mesh with exactly equal positions merged into one vertex.
+    static func welded(_ mesh: Mesh) -> Mesh {
+        var lookup: [SIMD3<Float>: UInt32] = [:]
+        var positions: [Float] = []
+        let indices = mesh.indices.map { i -> UInt32 in
+            let v = mesh.vertex(Int(i))
+            if let j = lookup[v] { return j }
+            let j = UInt32(positions.count / 3)
+            lookup[v] = j
+            positions += [v.x, v.y, v.z]
+            return j
+        }
+        return Mesh(positions: positions, indices: indices)
+    }
+}

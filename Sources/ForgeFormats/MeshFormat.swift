@@ -1,0 +1,53 @@
+import ForgeCore
+import Foundation
+
+/// The mesh files a design folder can hold: `model.<extension>`.
+public enum MeshFormat: String, CaseIterable, Sendable {
+    /// Binary STL, streamed by the project's own writer (the default).
+    case stl
+    /// ASCII STL, streamed by the project's own writer.
+    case stlASCII = "stl-ascii"
+    /// 3MF with millimetre units, through assimp.
+    case threeMF = "3mf"
+    /// Wavefront OBJ without a material file, through assimp.
+    case obj
+    /// Binary PLY, through assimp.
+    case ply
+    /// Binary glTF 2, through assimp.
+    case glb
+
+    /// The file name inside a design folder.
+    public var fileName: String {
+        switch self {
+        case .stl: return "model.stl"
+        case .stlASCII: return "model-ascii.stl"
+        case .threeMF: return "model.3mf"
+        case .obj: return "model.obj"
+        case .ply: return "model.ply"
+        case .glb: return "model.glb"
+        }
+    }
+
+    /// Parses a comma-separated list such as `stl,3mf`.
+    public static func list(_ text: String) throws -> [MeshFormat] {
+        try text.split(separator: ",").map { part in
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let format = MeshFormat(rawValue: name) else {
+                throw FormatError.unknownFormat(name, known: allCases.map(\.rawValue))
+            }
+            return format
+        }
+    }
+
+    /// Writes `mesh` (millimetres) in this format to `url`, atomically.
+    public func write(_ mesh: Mesh, name: String, to url: URL) throws {
+        switch self {
+        case .stl: try BinarySTLWriter.write(mesh, to: url, header: "CephaloForge \(name) mm")
+        case .stlASCII: try ASCIISTLWriter.write(mesh, name: name, to: url)
+        case .threeMF: try AssimpMeshIO.write(mesh, formatID: "3mf", name: name, to: url)
+        case .obj: try AssimpMeshIO.write(mesh, formatID: "objnomtl", name: name, to: url)
+        case .ply: try AssimpMeshIO.write(mesh, formatID: "plyb", name: name, to: url)
+        case .glb: try AssimpMeshIO.write(mesh, formatID: "glb2", name: name, to: url)
+        }
+    }
+}

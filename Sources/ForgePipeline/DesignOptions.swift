@@ -1,0 +1,24 @@
+import ForgeFormats
+
+/// How a design is written, beyond what its recipe fixes.
+public struct DesignOptions: Sendable {
+    /// Mesh files to write (`model.stl` by default).
+    public var meshFormats: [MeshFormat]
+    /// Volume files for analysis tools.
+    public var volumeFormats: [VolumeFormat]
+    /// Also write `slices16/`: 16-bit slices of the level set, linearly mapped to 0…65535.
+    public var sixteenBitSlices: Bool
+    /// Taubin smoothing iterations on the mesh (0 = none).
+    public var smoothingIterations: Int
+    /// A printer's layer images, zipped (`printer_slices.zip`).
+    public var printerStack: PrinterSliceStack?
+
+    public init(meshFormats: [MeshFormat] = [.stl], volumeFormats: [VolumeFormat] = [], sixteenBitSlices: Bool = false,
+                smoothingIterations: Int = 0, printerStack: PrinterSliceStack? = nil) {
+        self.meshFormats = meshFormats
+        self.volumeFormats = volumeFormats
+        self.sixteenBitSlices = sixteenBitSlices
+        self.smoothingIterations = smoothingIterations
+        self.printerStack = printerStack
+    }
+}

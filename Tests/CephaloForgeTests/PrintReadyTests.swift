@@ -1,0 +1,142 @@
+import CephaloForge
+import Foundation
+import Testing
+
+@Suite("Print-ready output")
+struct PrintReadyTests {
+    static func cell(_ family: StructureFamily = .spinodal, size: Int = 32, seed: UInt64 = 1,
+                     fraction: Double = 0.4) throws -> (ScalarGrid, Recipe) {
+        var recipe = FamilyTests.recipe(family, size: size, seed: seed)
+        recipe.wavelengthMM = family.isLattice ? 5 : 2.5
+        recipe.solidFraction = fraction
+        let targets = FractionTargets(recipe: recipe)
+        var g = try FieldSynthesis.field(for: recipe)
+        g.threshold(to: targets)
+        _ = PrintabilityCleanup.clean(&g, targets: targets, options: CleanupOptions(recipe: recipe))
+        return (g, recipe)
+    }
+
+    @Test(arguments: [StructureFamily.spinodal, .blob, .lamellar, .columnar, .gyroid, .diamond, .neovius],
+          [PhaseMode.network, .sheet])
+    func meshesAreClosedOrientedAndOneBody(family: StructureFamily, mode: PhaseMode) throws {
+        for seed in [3, 4] as [UInt64] {
+            var recipe = FamilyTests.recipe(family, size: 32, seed: seed)
+            recipe.wavelengthMM = family.isLattice ? 5 : 2.5
+            recipe.mode = mode
+            recipe.solidFraction = mode == .sheet ? 0.3 : 0.4
+            let targets = FractionTargets(recipe: recipe)
+            var g = try FieldSynthesis.field(for: recipe)
+            g.threshold(to: targets)
+            _ = PrintabilityCleanup.clean(&g, targets: targets, options: CleanupOptions())
+            let mesh = MarchingCubes.mesh(g)
+            let integrity = MeshIntegrity(of: mesh)
+            #expect(integrity.isClosedManifold, "\(family) \(mode) seed \(seed): \(integrity)")
+            let shells = TestSupport.shellVolumes(mesh)
+            #expect(shells.count == 1 && shells[0] > 0, "\(family) \(mode) seed \(seed): shells \(shells)")
+        }
+    }
+
+    @Test(arguments: [MeshFormat.stlASCII, .threeMF, .obj, .ply, .glb, .stl])
+    func meshFormatsRoundTripThroughAssimp(format: MeshFormat) throws {
+        let (g, _) = try Self.cell(size: 24)
+        let mesh = MarchingCubes.mesh(g)
+        let url = TestSupport.temporaryFolder().appendingPathComponent(format.fileName)
+        try format.write(mesh, name: "cell", to: url)
+        // Assimp keeps per-face normals on STL import, so equal positions are welded here.
+        let back = TestSupport.welded(try AssimpMeshIO.read(url))
+        #expect(back.triangleCount == mesh.triangleCount, "\(format)")
+        #expect(abs(back.signedVolume - mesh.signedVolume) / mesh.signedVolume < 1e-4, "\(format)")
+        #expect(abs(back.surfaceArea - mesh.surfaceArea) / mesh.surfaceArea < 1e-4, "\(format)")
+        #expect(back.vertexCount == mesh.vertexCount, "\(format)")
+        #expect(MeshIntegrity(of: back).isClosedManifold, "\(format)")
+    }
+
+    @Test func threeMFDeclaresMillimetres() throws {
+        let (g, _) = try Self.cell(size: 16)
+        let url = TestSupport.temporaryFolder().appendingPathComponent("m.3mf")
+        try MeshFormat.threeMF.write(MarchingCubes.mesh(g), name: "cell", to: url)
+        let data = try Data(contentsOf: url)
+        #expect(data.starts(with: [0x50, 0x4B, 0x03, 0x04]))  // a zip container
+    }
+
+    @Test func volumesReadBackWithTheSameValues() throws {
+        let (g, _) = try Self.cell(size: 20)
+        let folder = TestSupport.temporaryFolder()
+        try VolumeFormat.nrrd.write(g, into: folder)
+        try VolumeFormat.vti.write(g, into: folder)
+        let nrrd = try NRRDVolume.read(header: folder.appendingPathComponent("volume.nhdr"))
+        let vti = try VTIVolume.read(folder.appendingPathComponent("volume.vti"))
+        for back in [nrrd, vti] {
+            #expect(back.size == g.size && back.values == g.values)
+            #expect(abs(back.voxelSizeMM - g.voxelSizeMM) < 1e-12)
+        }
+    }
+
+    @Test func sixteenBitSlicesKeepTheLevelSet() throws {
+        let (g, _) = try Self.cell(size: 16)
+        let folder = TestSupport.temporaryFolder()
+        try SliceStackWriter.write16(g, to: folder)
+        let url = folder.appendingPathComponent(SliceStackWriter.fileName(z: 5))
+        let image = try PNGCodec.read(url)
+        #expect(image.bitDepth == 16)
+        let range = try #require(PNGCodec.textChunks(url)["value_range"]).split(separator: " ").compactMap { Float($0) }
+        for y in 0..<16 {
+            for x in 0..<16 {
+                let value = range[0] + Float(image.pixels[x + 16 * (15 - y)]) / 65535 * (range[1] - range[0])
+                #expect(abs(value - g[x, y, 5]) <= (range[1] - range[0]) / 65535)
+            }
+        }
+    }
+
+    @Test func tilingWeldsCellsIntoOneBodyWithTheVolumeTimesTheCount() throws {
+        let (cell, _) = try Self.cell(size: 32, seed: 9, fraction: 0.45)
+        var tiled = cell.tiled([2, 2, 2])
+        var report = CleanupReport()
+        PrintabilityCleanup.tidy(&tiled, options: CleanupOptions(), report: &report)
+        #expect(tiled.size == GridSize(cube: 64))
+        #expect(tiled.positiveCount == 8 * cell.positiveCount, "tiling a cleaned cell adds no islands or voids")
+        let one = MarchingCubes.mesh(cell), eight = MarchingCubes.mesh(tiled)
+        #expect(MeshIntegrity(of: eight).isClosedManifold)
+        let shells = TestSupport.shellVolumes(eight)
+        #expect(shells.count == 1, "\(shells.count) shells")
+        #expect(abs(eight.signedVolume - 8 * one.signedVolume) / (8 * one.signedVolume) < 0.01)
+        // Seamless: the copy of sample 0 follows sample n − 1 exactly.
+        #expect(tiled[32, 5, 7] == cell[0, 5, 7] && tiled[31, 5, 7] == cell[31, 5, 7])
+    }
+
+    @Test func taubinSmoothingKeepsVolumeClosureAndTheBox() throws {
+        let (g, _) = try Self.cell(size: 32)
+        let mesh = MarchingCubes.mesh(g)
+        let box = SIMD3<Float>(g.extentMM)
+        let smooth = mesh.smoothed(iterations: 10, box: box)
+        #expect(MeshIntegrity(of: smooth).isClosedManifold)
+        #expect(abs(smooth.signedVolume - mesh.signedVolume) / mesh.signedVolume < 0.01)
+        #expect(smooth.bounds.min == mesh.bounds.min && smooth.bounds.max == mesh.bounds.max)
+        #expect(smooth.surfaceArea < mesh.surfaceArea, "ripple removed")
+    }
+
+    @Test func printerSlicesResampleThePart() throws {
+        // A solid 4 × 3 × 2 mm block on a 200 × 160 px screen of 50 µm pixels.
+        let block = ScalarGrid(size: GridSize(nx: 16, ny: 12, nz: 8), voxelSizeMM: 0.25, repeating: 1)
+        let stack = PrinterSliceStack(pixelUM: 50, layerUM: 100, resolution: (200, 160))
+        let url = TestSupport.temporaryFolder().appendingPathComponent("p.zip")
+        try stack.write(block, to: url)
+        let folder = TestSupport.temporaryFolder()
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        unzip.arguments = ["python3", "-c", "import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+                           url.path, folder.path]
+        try unzip.run()
+        unzip.waitUntilExit()
+        try #require(unzip.terminationStatus == 0, "python3 could not unzip")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count == 21 && names.first == "0000.png" && names.last == "manifest.json")
+        let layer = try PNGCodec.read(folder.appendingPathComponent("0010.png"))
+        #expect(layer.width == 200 && layer.height == 160)
+        #expect(layer.pixels.filter { $0 == 255 }.count == 80 * 60)
+        #expect(layer.pixels[100 + 200 * 80] == 255 && layer.pixels[0] == 0)
+        #expect(throws: FormatError.self) {
+            try PrinterSliceStack(pixelUM: 10, layerUM: 50, resolution: (100, 100)).validate(partMM: SIMD3(4, 3, 2))
+        }
+    }
+}
