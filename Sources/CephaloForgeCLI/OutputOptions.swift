@@ -17,6 +17,11 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Taubin smoothing iterations on the mesh (0 = none).", valueName: "n"))
     var smooth = 0
 
+    @Option(name: .customLong("max-triangles"), help: ArgumentHelp(
+        "Decimate the mesh to at most this many triangles (quadric edge collapse, closed and one shell per body kept); "
+            + "0 keeps every triangle.", valueName: "n"))
+    var maxTriangles = DesignOptions.slicerFriendlyTriangles
+
     @Option(name: .customLong("printer-pixel-um"), help: ArgumentHelp(
         "Printer pixel size in µm: writes printer_slices.zip (with --layer-um and --printer-xy).", valueName: "µm"))
     var printerPixelUM: Double?
@@ -39,6 +44,9 @@ struct OutputOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
         guard smooth >= 0 && smooth <= 1000 else { throw ValidationError("--smooth must lie in 0…1000") }
+        guard maxTriangles == 0 || maxTriangles >= 1000 else {
+            throw ValidationError("--max-triangles must be 0 (keep all) or at least 1000")
+        }
         if printerPixelUM != nil, resolution == nil {
             throw ValidationError("--printer-xy \(printerXY) is not a resolution: write e.g. 2560x1440")
         }
@@ -60,6 +68,6 @@ struct OutputOptions: ParsableArguments {
             sixteenBitSlices: slices16, smoothingIterations: smooth,
             printerStack: printerPixelUM.map {
                 PrinterSliceStack(pixelUM: $0, layerUM: layerUM, resolution: resolution ?? (2560, 1440), antiAliased: antiAlias)
-            })
+            }, maxTriangles: maxTriangles)
     }
 }

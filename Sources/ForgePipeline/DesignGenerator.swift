@@ -77,11 +77,18 @@ public enum DesignGenerator {
         let meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
+        var marchedTriangles = 0
         let mesh = timed("meshing") { () -> Mesh? in
             guard let meshField else { return nil }
-            let raw = MarchingCubes.mesh(meshField) { progress.update("meshing", $0) }
-            guard options.smoothingIterations > 0 else { return raw }
-            return raw.smoothed(iterations: options.smoothingIterations, box: SIMD3<Float>(meshField.extentMM))
+            var mesh = MarchingCubes.mesh(meshField) { progress.update("meshing", $0) }
+            marchedTriangles = mesh.triangleCount
+            let box = SIMD3<Float>(meshField.extentMM)
+            if options.smoothingIterations > 0 { mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box) }
+            if options.maxTriangles > 0 && mesh.triangleCount > options.maxTriangles {
+                progress.update("decimating", 0)
+                mesh = mesh.decimated(maxTriangles: options.maxTriangles, box: box)
+            }
+            return mesh
         }
         let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
 
@@ -117,13 +124,16 @@ public enum DesignGenerator {
             solidVoxels: solidVoxels, voxels: field.size.count, voxelSizeMM: h,
             voxelVolumeMM3: Double(solidVoxels) * h * h * h,
             layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
-            triangles: mesh?.triangleCount ?? 0, vertices: mesh?.vertexCount ?? 0,
+            triangles: mesh?.triangleCount ?? 0, trianglesBeforeDecimation: marchedTriangles,
+            vertices: mesh?.vertexCount ?? 0,
             volumeMM3: checked?.volume, surfaceAreaMM2: checked?.area,
             specificSurfaceMeshMM: checked.map { $0.area / box },
             watertight: watertight,
             unpairedHalfEdges: checked?.integrity.unpairedHalfEdges ?? 0,
             repeatedHalfEdges: checked?.integrity.repeatedHalfEdges ?? 0,
             degenerateTriangles: checked?.integrity.degenerateTriangles ?? 0,
+            nonManifoldVertices: checked?.integrity.nonManifoldVertices ?? 0,
+            meshShells: checked?.shells.outer, meshCavities: checked?.shells.cavities,
             eulerCharacteristicMesh: mesh?.solidEulerCharacteristic,
             boundsMinMM: checked?.bounds.min ?? [], boundsMaxMM: checked?.bounds.max ?? [],
             cleanup: cleanup, structure: structure,
@@ -154,7 +164,7 @@ public enum DesignGenerator {
             let i = checked.integrity
             warnings.append("the mesh failed its closedness check (\(i.unpairedHalfEdges) open and "
                 + "\(i.repeatedHalfEdges) repeated half-edges, \(i.degenerateTriangles) degenerate "
-                + "triangles); slicers may repair or reject it")
+                + "triangles, \(i.nonManifoldVertices) non-manifold vertices); slicers may repair or reject it")
         }
         return warnings
     }
@@ -163,12 +173,14 @@ public enum DesignGenerator {
 /// The checks and measures every mesh gets before it is written.
 struct MeshCheck {
     let integrity: MeshIntegrity
+    let shells: MeshShells
     let volume: Double
     let area: Double
     let bounds: (min: [Double], max: [Double])
 
     init(of mesh: Mesh) {
         integrity = MeshIntegrity(of: mesh)
+        shells = MeshShells(of: mesh)
         volume = mesh.signedVolume
         area = mesh.surfaceArea
         let b = mesh.bounds

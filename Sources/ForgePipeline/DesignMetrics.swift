@@ -14,6 +14,8 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     /// Solid fraction per layer along the grading axis (graded designs only).
     public var layerSolidFractions: [Double]?
     public var triangles: Int
+    /// Triangles marching cubes produced, before any decimation.
+    public var trianglesBeforeDecimation: Int
     public var vertices: Int
     /// Enclosed mesh volume, mm³ (signed; positive for outward normals); nil without a mesh.
     public var volumeMM3: Double?
@@ -26,6 +28,10 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var unpairedHalfEdges: Int
     public var repeatedHalfEdges: Int
     public var degenerateTriangles: Int
+    public var nonManifoldVertices: Int
+    /// Closed shells of the mesh with positive volume (bodies) and negative volume (cavities).
+    public var meshShells: Int?
+    public var meshCavities: Int?
     /// Euler characteristic of the solid from the mesh, (V − E + F)/2.
     public var eulerCharacteristicMesh: Int?
     /// Mesh bounds in mm: [x, y, z] minimum and maximum.
@@ -46,6 +52,10 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case voxelVolumeMM3 = "voxel_volume_mm3"
         case layerSolidFractions = "layer_solid_fractions"
         case triangles, vertices
+        case trianglesBeforeDecimation = "triangles_before_decimation"
+        case nonManifoldVertices = "non_manifold_vertices"
+        case meshShells = "mesh_shells"
+        case meshCavities = "mesh_cavities"
         case volumeMM3 = "volume_mm3"
         case surfaceAreaMM2 = "surface_area_mm2"
         case specificSurfaceMeshMM = "specific_surface_mesh_mm"

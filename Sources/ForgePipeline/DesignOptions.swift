@@ -12,13 +12,21 @@ public struct DesignOptions: Sendable {
     public var smoothingIterations: Int
     /// A printer's layer images, zipped (`printer_slices.zip`).
     public var printerStack: PrinterSliceStack?
+    /// Decimate meshes above this many triangles (0 = never).
+    public var maxTriangles: Int
+
+    /// Consumer slicers handle about a million triangles on a plate; above that they slow
+    /// down or refuse, so printable output is kept at or below it unless asked otherwise.
+    public static let slicerFriendlyTriangles = 1_000_000
 
     public init(meshFormats: [MeshFormat] = [.stl], volumeFormats: [VolumeFormat] = [], sixteenBitSlices: Bool = false,
-                smoothingIterations: Int = 0, printerStack: PrinterSliceStack? = nil) {
+                smoothingIterations: Int = 0, printerStack: PrinterSliceStack? = nil,
+                maxTriangles: Int = DesignOptions.slicerFriendlyTriangles) {
         self.meshFormats = meshFormats
         self.volumeFormats = volumeFormats
         self.sixteenBitSlices = sixteenBitSlices
         self.smoothingIterations = smoothingIterations
         self.printerStack = printerStack
+        self.maxTriangles = maxTriangles
     }
 }

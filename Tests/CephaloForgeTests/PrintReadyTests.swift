@@ -140,3 +140,23 @@ struct PrintReadyTests {
         }
     }
 }
+
+@Suite("Decimation")
+struct DecimationTests {
+    @Test(arguments: [StructureFamily.spinodal, .gyroid, .columnar], [11, 12] as [UInt64])
+    func keepsEveryGuaranteeAndTheVolume(family: StructureFamily, seed: UInt64) throws {
+        let (g, _) = try PrintReadyTests.cell(family, size: 40, seed: seed)
+        let mesh = MarchingCubes.mesh(g)
+        let budget = mesh.triangleCount / 4
+        let box = SIMD3<Float>(g.extentMM)
+        let small = mesh.decimated(maxTriangles: budget, box: box)
+        #expect(small.triangleCount <= budget, "\(family) seed \(seed): \(small.triangleCount) > \(budget)")
+        let integrity = MeshIntegrity(of: small)
+        #expect(integrity.isClosedManifold && integrity.nonManifoldVertices == 0, "\(family) seed \(seed): \(integrity)")
+        #expect(TestSupport.edgesArePairedOpposite(small))
+        #expect(TestSupport.shellVolumes(small).count == TestSupport.shellVolumes(mesh).count)
+        #expect(abs(small.signedVolume - mesh.signedVolume) / mesh.signedVolume < 0.01, "\(family) seed \(seed)")
+        #expect(small.bounds.min == mesh.bounds.min && small.bounds.max == mesh.bounds.max)
+        #expect(small.solidEulerCharacteristic == mesh.solidEulerCharacteristic)
+    }
+}

@@ -1,0 +1,250 @@
+import ForgeCore
+
+extension Mesh {
+    /// Reduces a closed mesh to at most `maxTriangles` triangles by quadric-error edge
+    /// collapse (Garland & Heckbert), keeping it a closed, consistently oriented 2-manifold
+    /// with the same shells: a collapse is refused when the edge's end points share more
+    /// neighbours than its two opposite vertices (the link condition), when a surrounding
+    /// triangle would flip, fold sharply or become degenerate, or when it would move a
+    /// vertex off a face of `box` (the part's flat caps and extent stay exact). Stops early
+    /// when no allowed collapse is left. O(T log T).
+    public func decimated(maxTriangles: Int, box: SIMD3<Float>) -> Mesh {
+        guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
+        var state = CollapseState(mesh: self, box: SIMD3<Double>(box))
+        state.run(target: maxTriangles)
+        return state.compacted()
+    }
+}
+
+/// Working data of one decimation.
+private struct CollapseState {
+    var position: [SIMD3<Double>]
+    var quadric: [Quadric]
+    var triangles: [SIMD3<Int32>]
+    var alive: [Bool]
+    var incident: [[Int32]]
+    var version: [UInt32]
+    var planes: [UInt8]  // bits: x=0, x=L, y=0, y=L, z=0, z=L
+    let box: SIMD3<Double>
+    var vertexAlive: [Bool]
+    var heap = CollapseHeap()
+    var aliveTriangles: Int
+    var scratchA: [Int32] = []
+    var scratchB: [Int32] = []
+
+    init(mesh: Mesh, box: SIMD3<Double>) {
+        let n = mesh.vertexCount
+        self.box = box
+        position = (0..<n).map { SIMD3<Double>(mesh.vertex($0)) }
+        triangles = stride(from: 0, to: mesh.indices.count, by: 3).map {
+            SIMD3(Int32(mesh.indices[$0]), Int32(mesh.indices[$0 + 1]), Int32(mesh.indices[$0 + 2]))
+        }
+        alive = [Bool](repeating: true, count: triangles.count)
+        aliveTriangles = triangles.count
+        incident = [[Int32]](repeating: [], count: n)
+        for (t, tri) in triangles.enumerated() {
+            for k in 0..<3 { incident[Int(tri[k])].append(Int32(t)) }
+        }
+        version = [UInt32](repeating: 0, count: n)
+        vertexAlive = [Bool](repeating: true, count: n)
+        let tolerance = box.max() * 1e-6
+        planes = position.map { p in
+            var bits: UInt8 = 0
+            for k in 0..<3 {
+                if abs(p[k]) <= tolerance { bits |= 1 << (2 * k) }
+                if abs(p[k] - box[k]) <= tolerance { bits |= 1 << (2 * k + 1) }
+            }
+            return bits
+        }
+        quadric = [Quadric](repeating: Quadric(), count: n)
+        for tri in triangles {
+            let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
+            let cross = Self.cross(b - a, c - a)
+            let length = (cross * cross).sum().squareRoot()
+            guard length > 0 else { continue }
+            let normal = cross / length
+            let q = Quadric(normal: normal, d: -(normal * a).sum(), weight: length / 2)
+            for k in 0..<3 { quadric[Int(tri[k])] += q }
+        }
+        for tri in triangles {
+            for k in 0..<3 where tri[k] < tri[(k + 1) % 3] { push(Int(tri[k]), Int(tri[(k + 1) % 3])) }
+        }
+    }
+
+    static func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
+        SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+    }
+
+    /// Where the pair (u, v) would collapse to and which end survives, or nil if the box
+    /// faces forbid it. The removed vertex must lie on no face plane the survivor is off.
+    func plan(_ u: Int, _ v: Int) -> (keep: Int, drop: Int, target: SIMD3<Double>, cost: Double)? {
+        let q = quadric[u] + quadric[v]
+        let pu = planes[u], pv = planes[v]
+        if pu == 0 && pv == 0 {
+            var best = (position[u], q.error(position[u]))
+            func consider(_ candidate: SIMD3<Double>) {
+                let e = q.error(candidate)
+                if e < best.1 { best = (candidate, e) }
+            }
+            if let m = q.minimiser() { consider(m) }
+            consider(position[v])
+            consider((position[u] + position[v]) / 2)
+            let inside = simd_clamp(best.0, .zero, box)
+            return (v, u, inside, q.error(inside))
+        }
+        let intoV = pu & ~pv == 0 ? (v, u, position[v], q.error(position[v])) : nil
+        let intoU = pv & ~pu == 0 ? (u, v, position[u], q.error(position[u])) : nil
+        guard let a = intoV else { return intoU }
+        guard let b = intoU else { return a }
+        return a.3 <= b.3 ? a : b
+    }
+
+    mutating func push(_ u: Int, _ v: Int) {
+        guard let p = plan(u, v) else { return }
+        heap.push(CollapseCandidate(cost: p.cost, u: Int32(u), v: Int32(v), versionU: version[u], versionV: version[v]))
+    }
+
+    /// The distinct neighbours of `v` (a vertex has few, so a linear scan beats hashing).
+    func neighbours(_ v: Int, into out: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        for t in incident[v] where alive[Int(t)] {
+            let tri = triangles[Int(t)]
+            for k in 0..<3 where Int(tri[k]) != v && !out.contains(tri[k]) { out.append(tri[k]) }
+        }
+    }
+
+    mutating func run(target: Int) {
+        while aliveTriangles > target, let c = heap.pop() {
+            let (u, v) = (Int(c.u), Int(c.v))
+            guard vertexAlive[u], vertexAlive[v], version[u] == c.versionU, version[v] == c.versionV,
+                  let p = plan(u, v) else { continue }
+            _ = collapse(drop: p.drop, into: p.keep, at: p.target)
+        }
+    }
+
+    /// Collapses `drop` into `keep` at `target` if every check passes.
+    mutating func collapse(drop: Int, into keep: Int, at target: SIMD3<Double>) -> Bool {
+        let shared = incident[drop].filter { alive[Int($0)] && triangles[Int($0)].contains(Int32(keep)) }
+        guard shared.count == 2 else { return false }
+        var opposite: [Int32] = []
+        for t in shared {
+            let tri = triangles[Int(t)]
+            for k in 0..<3 where tri[k] != Int32(keep) && tri[k] != Int32(drop) && !opposite.contains(tri[k]) {
+                opposite.append(tri[k])
+            }
+        }
+        guard opposite.count == 2 else { return false }
+        neighbours(drop, into: &scratchA)
+        neighbours(keep, into: &scratchB)
+        var common = 0
+        for w in scratchA where scratchB.contains(w) {
+            guard opposite.contains(w) else { return false }
+            common += 1
+        }
+        guard common == 2 else { return false }
+        // Both opposite vertices keep at least three neighbours (no collapse of a tetrahedron).
+        for o in opposite {
+            neighbours(Int(o), into: &scratchA)
+            if scratchA.count <= 3 { return false }
+        }
+        // Surrounding triangles must not flip, fold or degenerate.
+        for vertex in [drop, keep] {
+            for t in incident[vertex] where alive[Int(t)] && !shared.contains(t) {
+                let tri = triangles[Int(t)]
+                let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
+                let a1 = Int(tri.x) == vertex ? target : a, b1 = Int(tri.y) == vertex ? target : b
+                let c1 = Int(tri.z) == vertex ? target : c
+                let n0 = Self.cross(b - a, c - a)
+                let n1 = Self.cross(b1 - a1, c1 - a1)
+                let l0 = (n0 * n0).sum().squareRoot(), l1 = (n1 * n1).sum().squareRoot()
+                guard l1 > 1e-12 * max(l0, 1e-30), l0 > 0, (n0 * n1).sum() > 0.3 * l0 * l1 else { return false }
+            }
+        }
+        for t in shared {
+            alive[Int(t)] = false
+            aliveTriangles -= 1
+        }
+        for o in opposite { incident[Int(o)].removeAll { shared.contains($0) } }
+        for t in incident[drop] where alive[Int(t)] {
+            for k in 0..<3 where triangles[Int(t)][k] == Int32(drop) { triangles[Int(t)][k] = Int32(keep) }
+            incident[keep].append(t)
+        }
+        incident[keep].removeAll { !alive[Int($0)] }
+        incident[drop] = []
+        vertexAlive[drop] = false
+        position[keep] = target
+        quadric[keep] += quadric[drop]
+        planes[keep] |= planes[drop]
+        version[keep] &+= 1
+        neighbours(keep, into: &scratchA)
+        for w in scratchA { push(keep, Int(w)) }
+        return true
+    }
+
+    func compacted() -> Mesh {
+        var newIndex = [Int32](repeating: -1, count: position.count)
+        var positions: [Float] = []
+        var indices: [UInt32] = []
+        indices.reserveCapacity(aliveTriangles * 3)
+        for (t, tri) in triangles.enumerated() where alive[t] {
+            for k in 0..<3 {
+                let v = Int(tri[k])
+                if newIndex[v] < 0 {
+                    newIndex[v] = Int32(positions.count / 3)
+                    positions += [Float(position[v].x), Float(position[v].y), Float(position[v].z)]
+                }
+                indices.append(UInt32(newIndex[v]))
+            }
+        }
+        return Mesh(positions: positions, indices: indices)
+    }
+}
+
+private struct CollapseCandidate {
+    let cost: Double
+    let u: Int32, v: Int32
+    let versionU: UInt32, versionV: UInt32
+}
+
+/// A binary min-heap on cost.
+private struct CollapseHeap {
+    private var items: [CollapseCandidate] = []
+
+    mutating func push(_ c: CollapseCandidate) {
+        items.append(c)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i].cost < items[parent].cost else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> CollapseCandidate? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && items[l].cost < items[m].cost { m = l }
+                if r < items.count && items[r].cost < items[m].cost { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return first
+    }
+}
+
+private func simd_clamp(_ p: SIMD3<Double>, _ lo: SIMD3<Double>, _ hi: SIMD3<Double>) -> SIMD3<Double> {
+    pointwiseMin(pointwiseMax(p, lo), hi)
+}
+
+private extension SIMD3 where Scalar == Int32 {
+    func contains(_ v: Int32) -> Bool { x == v || y == v || z == v }
+}
