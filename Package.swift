@@ -51,6 +51,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge"],
+                          path: "Benchmarks/MeshingBenchmark"),
+
         .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"]),
     ]
 )

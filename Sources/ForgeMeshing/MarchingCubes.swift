@@ -67,11 +67,18 @@ final class ChunkResults: @unchecked Sendable {
             triangleOffsets.append(triangleOffsets.last! + part.indices.count)
         }
         precondition(vertexOffsets.last! < Int(Self.foreignFlag), "mesh too large for 32-bit indices")
-        var positions = [Float]()
-        positions.reserveCapacity(vertexOffsets.last! * 3)
-        for part in storage { positions += part.positions }
         let parts = storage
         let vertexStarts = vertexOffsets, triangleStarts = triangleOffsets
+        let positions = [Float](unsafeUninitializedCapacity: vertexOffsets.last! * 3) { out, count in
+            let target = SendablePointer(out.baseAddress!)
+            parallelForChunks(parts.count, chunks: parts.count) { c, _ in
+                parts[c].positions.withUnsafeBufferPointer { src in
+                    guard let base = src.baseAddress else { return }
+                    (target.base + 3 * vertexStarts[c]).update(from: base, count: src.count)
+                }
+            }
+            count = vertexStarts.last! * 3
+        }
         let indices = [UInt32](unsafeUninitializedCapacity: triangleOffsets.last!) { out, count in
             let target = SendablePointer(out.baseAddress!)
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in

@@ -20,7 +20,17 @@ struct SlabMesher {
     }
 
     /// Fills the padded layer `k` (−1 … nz): inside samples as they are, outside samples as
-    /// minus the magnitude of the nearest inside sample.
+    /// minus the magnitude of the nearest inside sample; `solid` gets 1 where the value > 0.
+    func fillLayer(_ k: Int, into layer: UnsafeMutablePointer<Float>, solid: UnsafeMutablePointer<UInt8>) {
+        fillLayer(k, into: layer)
+        var i = 0
+        let n = px * py
+        while i < n {
+            solid[i] = layer[i] > 0 ? 1 : 0
+            i &+= 1
+        }
+    }
+
     func fillLayer(_ k: Int, into layer: UnsafeMutablePointer<Float>) {
         let kk = min(max(k, 0), nz - 1)
         let outside = k < 0 || k >= nz
@@ -60,7 +70,9 @@ struct SlabMesher {
                 } else {
                     xEdges[slot] = UInt32(part.positions.count / 3)
                     let x = (Float(ip) - 0.5 + crossing(row[ip], row[ip + 1])) * h
-                    part.positions += [x, y, z]
+                    part.positions.append(x)
+                    part.positions.append(y)
+                    part.positions.append(z)
                 }
             }
         }
@@ -74,7 +86,9 @@ struct SlabMesher {
                 } else {
                     yEdges[slot] = UInt32(part.positions.count / 3)
                     let y = y0 + crossing(row[ip], row[ip + px]) * h
-                    part.positions += [(Float(ip) - 0.5) * h, y, z]
+                    part.positions.append((Float(ip) - 0.5) * h)
+                    part.positions.append(y)
+                    part.positions.append(z)
                 }
             }
         }
@@ -86,18 +100,22 @@ struct SlabMesher {
         let xSize = (px - 1) * py, ySize = px * (py - 1)
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 2 * layerSize)
         let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * (xSize + ySize) + layerSize)
+        let signs = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * layerSize)
         defer {
             buffer.deallocate()
             ids.deallocate()
+            signs.deallocate()
         }
         var lower = buffer, upper = buffer + layerSize
+        var lowerSolid = signs, upperSolid = signs + layerSize
         var lowerX = ids, lowerY = ids + xSize
         var upperX = ids + xSize + ySize, upperY = upperX + xSize
         let zEdges = upperY + ySize
 
         var part = ChunkMesh()
         part.indices.reserveCapacity(slabs.count * nx * ny / 2)
-        fillLayer(slabs.lowerBound, into: lower)
+        part.positions.reserveCapacity(slabs.count * nx * ny / 4)
+        fillLayer(slabs.lowerBound, into: lower, solid: lowerSolid)
         layerEdges(slabs.lowerBound, layer: lower, xEdges: lowerX, yEdges: lowerY, foreign: false, into: &part)
         part.firstLayerEdges = Array(UnsafeBufferPointer(start: lowerX, count: xSize))
             + Array(UnsafeBufferPointer(start: lowerY, count: ySize))
@@ -106,15 +124,16 @@ struct SlabMesher {
         table.triangles.withUnsafeBufferPointer { tris in
             table.offsets.withUnsafeBufferPointer { offsets in
                 for k in slabs {
-                    fillLayer(k + 1, into: upper)
+                    fillLayer(k + 1, into: upper, solid: upperSolid)
                     let foreign = k + 1 == slabs.upperBound && !isLast
                     layerEdges(k + 1, layer: upper, xEdges: upperX, yEdges: upperY, foreign: foreign, into: &part)
                     zEdgeVertices(k, lower: lower, upper: upper, zEdges: zEdges, into: &part)
                     let edges = EdgeTables(lowerX: lowerX, lowerY: lowerY, upperX: upperX,
                                            upperY: upperY, z: zEdges, px: px)
-                    marchCells(lower: lower, upper: upper, edges: edges, tris: tris, offsets: offsets,
+                    marchCells(lower: lowerSolid, upper: upperSolid, edges: edges, tris: tris, offsets: offsets,
                                into: &part)
                     swap(&lower, &upper)
+                    swap(&lowerSolid, &upperSolid)
                     swap(&lowerX, &upperX)
                     swap(&lowerY, &upperY)
                     done.advance()
@@ -134,27 +153,28 @@ struct SlabMesher {
                 let a = lower[s], b = upper[s]
                 if (a > 0) != (b > 0) {
                     zEdges[s] = UInt32(part.positions.count / 3)
-                    part.positions += [(Float(ip) - 0.5) * h, y, z0 + crossing(a, b) * h]
+                    part.positions.append((Float(ip) - 0.5) * h)
+                    part.positions.append(y)
+                    part.positions.append(z0 + crossing(a, b) * h)
                 }
             }
         }
     }
 
-    private func marchCells(lower: UnsafePointer<Float>, upper: UnsafePointer<Float>, edges: EdgeTables,
+    /// `lower` and `upper` are the two layers' solid flags (0 or 1).
+    private func marchCells(lower: UnsafePointer<UInt8>, upper: UnsafePointer<UInt8>, edges: EdgeTables,
                             tris: UnsafeBufferPointer<UInt8>, offsets: UnsafeBufferPointer<Int>,
                             into part: inout ChunkMesh) {
         for jp in 0..<(py - 1) {
             let r0 = px * jp, r1 = r0 + px
-            var previous = (lower[r0] > 0 ? 1 : 0) | (lower[r1] > 0 ? 4 : 0)
-                | (upper[r0] > 0 ? 16 : 0) | (upper[r1] > 0 ? 64 : 0)
+            var previous = Int(lower[r0] | lower[r1] << 2 | upper[r0] << 4 | upper[r1] << 6)
             for ip in 0..<(px - 1) {
-                let a = r0 + ip + 1, b = r1 + ip + 1
-                let right = (lower[a] > 0 ? 1 : 0) | (lower[b] > 0 ? 4 : 0)
-                    | (upper[a] > 0 ? 16 : 0) | (upper[b] > 0 ? 64 : 0)
+                let a = r0 &+ ip &+ 1, b = r1 &+ ip &+ 1
+                let right = Int(lower[a] | lower[b] << 2 | upper[a] << 4 | upper[b] << 6)
                 let code = previous | right << 1
                 previous = right
+                if code == 0 || code == 255 { continue }
                 let start = offsets[code], end = offsets[code + 1]
-                if start == end { continue }
                 for t in start..<end {
                     part.indices.append(edges.vertex(Int(tris[t]), ip: ip, jp: jp))
                 }

@@ -1,0 +1,71 @@
+import CephaloForge
+import Foundation
+
+/// Times CephaloForge's stages on the peer's volume (periodic spinodal, 8 wavelengths per
+/// box edge, shell width 2 cycles per box, 35% solid) and writes that level set as raw
+/// Float32 so the peer meshes exactly the same volume.
+///
+///   cephalo-forge-bench N [--runs R] [--raw FILE]
+/// Prints one JSON line: medians per stage (s), triangles, peak RSS (MB).
+@main
+struct MeshingBenchmark {
+    static func main() throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard let first = arguments.first, let n = Int(first) else {
+            FileHandle.standardError.write(Data("usage: cephalo-forge-bench N [--runs R] [--raw FILE]\n".utf8))
+            exit(2)
+        }
+        arguments.removeFirst()
+        var runs = 3
+        var rawPath: String?
+        while let flag = arguments.first {
+            arguments.removeFirst()
+            switch flag {
+            case "--runs": runs = Int(arguments.removeFirst()) ?? 3
+            case "--raw": rawPath = arguments.removeFirst()
+            default: break
+            }
+        }
+        var recipe = Recipe()
+        recipe.size = GridSize(cube: n)
+        recipe.extentMM = 10
+        recipe.wavelengthMM = 10.0 / 8
+        recipe.bandwidth = 2.0 / 8
+        recipe.solidFraction = 0.35
+        recipe.seed = 1
+
+        var times: [String: [Double]] = [:]
+        func time<T>(_ name: String, _ work: () throws -> T) rethrows -> T {
+            let start = Date()
+            let result = try work()
+            times[name, default: []].append(Date().timeIntervalSince(start))
+            return result
+        }
+        let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cf-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var triangles = 0
+        for _ in 0..<runs {
+            var field = try time("synthesis") { try FieldSynthesis.field(for: recipe) }
+            time("threshold") { field.threshold(toSolidFraction: recipe.solidFraction) }
+            let mesh = time("meshing") { MarchingCubes.mesh(field) }
+            triangles = mesh.triangleCount
+            try time("stl") { try BinarySTLWriter.write(mesh, to: scratch.appendingPathComponent("model.stl")) }
+            try time("png") {
+                try SliceStackWriter.write(field, to: scratch, textKey: "recipe", text: "benchmark")
+            }
+            if let rawPath { try littleEndianRaw(field.values).write(to: URL(fileURLWithPath: rawPath)) }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        var result: [String: Any] = ["n": n, "triangles": triangles, "runs": runs,
+                                     "peak_rss_mb": Double(usage.ru_maxrss) / 1024]
+        for (name, values) in times { result[name + "_s"] = values.sorted()[values.count / 2] }
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func littleEndianRaw(_ values: [Float]) -> Data {
+        values.withUnsafeBufferPointer { Data(buffer: $0) }
+    }
+}
