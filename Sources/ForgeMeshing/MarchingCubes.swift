@@ -41,19 +41,29 @@ struct SendableReadPointer<T>: @unchecked Sendable {
 
 /// The vertices and triangles of one run of slabs, with local vertex numbers; numbers with
 /// the high bit set refer to the first layer of the next chunk (see `merged()`).
-struct ChunkMesh {
-    var positions: [Float] = []
-    var indices: [UInt32] = []
+struct ChunkMesh: @unchecked Sendable {
+    var positions: GrowableBuffer<Float>
+    var indices: GrowableBuffer<UInt32>
     /// Vertex numbers of the x and y edges of this chunk's first layer.
     var firstLayerEdges: [UInt32] = []
+
+    init(expectedCells: Int = 0) {
+        positions = GrowableBuffer(capacity: expectedCells / 4)
+        indices = GrowableBuffer(capacity: expectedCells / 2)
+    }
+
+    func release() {
+        positions.release()
+        indices.release()
+    }
 }
 
 /// Per-chunk results written by disjoint parallel tasks.
 final class ChunkResults: @unchecked Sendable {
-    private var storage: [ChunkMesh]
-    init(count: Int) { storage = Array(repeating: ChunkMesh(), count: count) }
+    private var storage: [ChunkMesh?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
     subscript(i: Int) -> ChunkMesh {
-        get { storage[i] }
+        get { storage[i]! }
         set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
     }
 
@@ -62,20 +72,18 @@ final class ChunkResults: @unchecked Sendable {
     /// Concatenates the chunks and resolves references into the next chunk's first layer.
     func merged() -> Mesh {
         var vertexOffsets = [0], triangleOffsets = [0]
-        for part in storage {
+        let parts = storage.map { $0! }
+        for part in parts {
             vertexOffsets.append(vertexOffsets.last! + part.positions.count / 3)
             triangleOffsets.append(triangleOffsets.last! + part.indices.count)
         }
         precondition(vertexOffsets.last! < Int(Self.foreignFlag), "mesh too large for 32-bit indices")
-        let parts = storage
         let vertexStarts = vertexOffsets, triangleStarts = triangleOffsets
         let positions = [Float](unsafeUninitializedCapacity: vertexOffsets.last! * 3) { out, count in
             let target = SendablePointer(out.baseAddress!)
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in
-                parts[c].positions.withUnsafeBufferPointer { src in
-                    guard let base = src.baseAddress else { return }
-                    (target.base + 3 * vertexStarts[c]).update(from: base, count: src.count)
-                }
+                let src = parts[c].positions.buffer
+                (target.base + 3 * vertexStarts[c]).update(from: src.baseAddress!, count: src.count)
             }
             count = vertexStarts.last! * 3
         }
@@ -85,7 +93,8 @@ final class ChunkResults: @unchecked Sendable {
                 let own = UInt32(vertexStarts[c])
                 let next = c + 1 < parts.count ? UInt32(vertexStarts[c + 1]) : 0
                 let dst = target.base + triangleStarts[c]
-                parts[c].indices.withUnsafeBufferPointer { src in
+                do {
+                    let src = parts[c].indices.buffer
                     if c + 1 < parts.count {
                         parts[c + 1].firstLayerEdges.withUnsafeBufferPointer { foreign in
                             for i in 0..<src.count {
@@ -101,6 +110,7 @@ final class ChunkResults: @unchecked Sendable {
             }
             count = triangleOffsets.last!
         }
+        for part in parts { part.release() }
         storage = []
         return Mesh(positions: positions, indices: indices)
     }

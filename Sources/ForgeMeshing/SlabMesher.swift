@@ -112,9 +112,7 @@ struct SlabMesher {
         var upperX = ids + xSize + ySize, upperY = upperX + xSize
         let zEdges = upperY + ySize
 
-        var part = ChunkMesh()
-        part.indices.reserveCapacity(slabs.count * nx * ny / 2)
-        part.positions.reserveCapacity(slabs.count * nx * ny / 4)
+        var part = ChunkMesh(expectedCells: slabs.count * nx * ny)
         fillLayer(slabs.lowerBound, into: lower, solid: lowerSolid)
         layerEdges(slabs.lowerBound, layer: lower, xEdges: lowerX, yEdges: lowerY, foreign: false, into: &part)
         part.firstLayerEdges = Array(UnsafeBufferPointer(start: lowerX, count: xSize))
