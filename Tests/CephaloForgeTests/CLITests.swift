@@ -86,6 +86,30 @@ struct CLITests {
         #expect(Self.files(in: folder.appendingPathComponent("flat")) == ["metrics.json", "recipe.json", "slices", "slices/z0000.png"])
     }
 
+    @Test func printReadyOptionsWriteTheirFiles() throws {
+        let out = TestSupport.temporaryFolder().appendingPathComponent("print")
+        let r = try cli.run(["generate", "gyroid, 30% solid, cell size 5 mm", "--size", "32", "--tile", "2x1x1",
+                             "--format", "stl,3mf,ply", "--volume", "nrrd,vti", "--max-triangles", "20000",
+                             "--printer-pixel-um", "100", "--printer-xy", "300x200", "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Set(Self.files(in: out))
+        #expect(files.isSuperset(of: ["model.stl", "model.3mf", "model.ply", "volume.nhdr", "volume.raw", "volume.vti",
+                                      "printer_slices.zip"]))
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as! [String: Any]
+        #expect((metrics["triangles"] as! Int) <= 20000)
+        #expect(metrics["watertight"] as? Bool == true && metrics["mesh_shells"] as? Int == 1)
+        #expect(metrics["voxels"] as? Int == 2 * 32 * 32 * 32)
+        let mesh = try BinarySTLReader.read(out.appendingPathComponent("model.stl"))
+        #expect(abs(Double(mesh.bounds.max.x) - 20) < 1e-4 && mesh.bounds.min == SIMD3(0, 0, 0))
+
+        let bad = try cli.run(["generate", "--size", "32", "--format", "stl,fbx", "--out", out.path + "-bad", "--quiet"])
+        #expect(bad.status != 0 && bad.stderr.contains("unknown format 'fbx'"), "\(bad.stderr)")
+        let tooBig = try cli.run(["generate", "--size", "32", "--printer-pixel-um", "10", "--printer-xy", "100x100",
+                                  "--out", out.path + "-big", "--quiet"])
+        #expect(tooBig.status != 0 && tooBig.stderr.contains("does not fit"), "\(tooBig.stderr)")
+        #expect(Self.files(in: URL(fileURLWithPath: out.path + "-big")).isEmpty)
+    }
+
     @Test func defaultOutputFolderIsTheSlug() throws {
         var runner = cli
         runner.workingDirectory = TestSupport.temporaryFolder()
