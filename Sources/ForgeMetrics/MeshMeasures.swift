@@ -4,40 +4,38 @@ extension Mesh {
     /// Enclosed volume in mm³ (divergence theorem, Σ p·(q×r)/6 in Double); positive when
     /// the triangles face outward.
     public var signedVolume: Double {
-        var total = 0.0
-        positions.withUnsafeBufferPointer { p in
-            indices.withUnsafeBufferPointer { idx in
-                var t = 0
-                while t < idx.count {
-                    let a = Int(idx[t]) * 3, b = Int(idx[t + 1]) * 3, c = Int(idx[t + 2]) * 3
-                    let ax = Double(p[a]), ay = Double(p[a + 1]), az = Double(p[a + 2])
-                    let bx = Double(p[b]), by = Double(p[b + 1]), bz = Double(p[b + 2])
-                    let cx = Double(p[c]), cy = Double(p[c + 1]), cz = Double(p[c + 2])
-                    total += ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
-                    t += 3
-                }
-            }
+        sumOverTriangles { p, q, r in
+            (p.x * (q.y * r.z - q.z * r.y) + p.y * (q.z * r.x - q.x * r.z) + p.z * (q.x * r.y - q.y * r.x)) / 6
         }
-        return total / 6
     }
 
     /// Total triangle area in mm².
     public var surfaceArea: Double {
+        sumOverTriangles { p, q, r in
+            let u = q - p, v = r - p
+            let n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+            return (n * n).sum().squareRoot() / 2
+        }
+    }
+
+    /// Σ term(p, q, r) over the triangles, corners in Double.
+    @inline(__always)
+    func sumOverTriangles(_ term: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) -> Double) -> Double {
         var total = 0.0
         positions.withUnsafeBufferPointer { p in
             indices.withUnsafeBufferPointer { idx in
+                func corner(_ i: UInt32) -> SIMD3<Double> {
+                    let k = Int(i) * 3
+                    return SIMD3(Double(p[k]), Double(p[k + 1]), Double(p[k + 2]))
+                }
                 var t = 0
                 while t < idx.count {
-                    let a = Int(idx[t]) * 3, b = Int(idx[t + 1]) * 3, c = Int(idx[t + 2]) * 3
-                    let ux = Double(p[b] - p[a]), uy = Double(p[b + 1] - p[a + 1]), uz = Double(p[b + 2] - p[a + 2])
-                    let vx = Double(p[c] - p[a]), vy = Double(p[c + 1] - p[a + 1]), vz = Double(p[c + 2] - p[a + 2])
-                    let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx
-                    total += (nx * nx + ny * ny + nz * nz).squareRoot()
+                    total += term(corner(idx[t]), corner(idx[t + 1]), corner(idx[t + 2]))
                     t += 3
                 }
             }
         }
-        return total / 2
+        return total
     }
 
     /// Axis-aligned bounds (min, max) in mm; zero for an empty mesh.

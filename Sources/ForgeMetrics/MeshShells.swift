@@ -7,28 +7,11 @@ public struct MeshShells: Sendable, Equatable {
     public let cavities: Int
 
     public init(of mesh: Mesh) {
-        var parent = [Int32](unsafeUninitializedCapacity: mesh.vertexCount) { buffer, count in
-            for i in 0..<buffer.count { buffer[i] = Int32(i) }
-            count = buffer.count
-        }
-        func find(_ i: Int32) -> Int32 {
-            var r = i
-            while parent[Int(r)] != r { r = parent[Int(r)] }
-            var j = i
-            while parent[Int(j)] != r {
-                let next = parent[Int(j)]
-                parent[Int(j)] = r
-                j = next
-            }
-            return r
-        }
+        var sets = DisjointSets(count: mesh.vertexCount)
         let idx = mesh.indices
         for t in stride(from: 0, to: idx.count, by: 3) {
-            let a = find(Int32(idx[t]))
-            for k in 1...2 {
-                let b = find(Int32(idx[t + k]))
-                if a != b { parent[Int(max(a, b))] = min(a, b) }
-            }
+            sets.union(Int32(idx[t]), Int32(idx[t + 1]))
+            sets.union(Int32(idx[t]), Int32(idx[t + 2]))
         }
         var volume: [Int32: Double] = [:]
         for t in stride(from: 0, to: idx.count, by: 3) {
@@ -36,7 +19,7 @@ public struct MeshShells: Sendable, Equatable {
             let (px, py, pz) = (Double(p.x), Double(p.y), Double(p.z))
             let (qx, qy, qz) = (Double(q.x), Double(q.y), Double(q.z))
             let (rx, ry, rz) = (Double(r.x), Double(r.y), Double(r.z))
-            volume[find(Int32(idx[t])), default: 0] += (px * (qy * rz - qz * ry) + py * (qz * rx - qx * rz)
+            volume[sets.find(Int32(idx[t])), default: 0] += (px * (qy * rz - qz * ry) + py * (qz * rx - qx * rz)
                                                          + pz * (qx * ry - qy * rx)) / 6
         }
         outer = volume.values.filter { $0 > 0 }.count

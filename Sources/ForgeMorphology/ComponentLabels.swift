@@ -27,41 +27,24 @@ public struct ComponentLabels: Sendable {
     public init(_ mask: VoxelMask) {
         let size = mask.size
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
-        var parent = [Int32](repeating: -1, count: size.count)
+        var sets = DisjointSets(count: size.count)
         mask.bits.withUnsafeBufferPointer { bits in
-            parent.withUnsafeMutableBufferPointer { parent in
-                func find(_ i: Int32) -> Int32 {
-                    var r = i
-                    while parent[Int(r)] != r { r = parent[Int(r)] }
-                    var j = i
-                    while parent[Int(j)] != r {
-                        let next = parent[Int(j)]
-                        parent[Int(j)] = r
-                        j = next
-                    }
-                    return r
-                }
-                func union(_ a: Int32, _ b: Int32) {
-                    let ra = find(a), rb = find(b)
-                    if ra != rb { parent[Int(max(ra, rb))] = min(ra, rb) }
-                }
-                var i = 0
-                for z in 0..<nz {
-                    for y in 0..<ny {
-                        for x in 0..<nx {
-                            if bits[i] != 0 {
-                                parent[i] = Int32(i)
-                                if x > 0 && bits[i - 1] != 0 { union(Int32(i), Int32(i - 1)) }
-                                if y > 0 && bits[i - nx] != 0 { union(Int32(i), Int32(i - nx)) }
-                                if z > 0 && bits[i - nx * ny] != 0 { union(Int32(i), Int32(i - nx * ny)) }
-                            }
-                            i += 1
+            var i = 0
+            for z in 0..<nz {
+                for y in 0..<ny {
+                    for x in 0..<nx {
+                        if bits[i] != 0 {
+                            if x > 0 && bits[i - 1] != 0 { sets.union(Int32(i), Int32(i - 1)) }
+                            if y > 0 && bits[i - nx] != 0 { sets.union(Int32(i), Int32(i - nx)) }
+                            if z > 0 && bits[i - nx * ny] != 0 { sets.union(Int32(i), Int32(i - nx * ny)) }
                         }
+                        i += 1
                     }
                 }
-                for i in 0..<parent.count where parent[i] >= 0 { parent[i] = find(Int32(i)) }
             }
         }
+        var parent = [Int32](repeating: -1, count: size.count)
+        for i in 0..<size.count where mask.bits[i] != 0 { parent[i] = sets.find(Int32(i)) }
         // Renumber roots densely and gather sizes and faces.
         var number = [Int32: Int32]()
         var sizes: [Int] = []

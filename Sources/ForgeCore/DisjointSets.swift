@@ -1,0 +1,31 @@
+/// Union–find over 0..<count with path compression; the smaller number becomes the root,
+/// so roots are the first element of each set in numbering order.
+public struct DisjointSets {
+    public private(set) var parent: [Int32]
+
+    public init(count: Int) {
+        parent = [Int32](unsafeUninitializedCapacity: count) { buffer, initialised in
+            for i in 0..<count { buffer[i] = Int32(i) }
+            initialised = count
+        }
+    }
+
+    /// The root of `i`'s set.
+    public mutating func find(_ i: Int32) -> Int32 {
+        var r = i
+        while parent[Int(r)] != r { r = parent[Int(r)] }
+        var j = i
+        while parent[Int(j)] != r {
+            let next = parent[Int(j)]
+            parent[Int(j)] = r
+            j = next
+        }
+        return r
+    }
+
+    /// Joins the sets of `a` and `b`.
+    public mutating func union(_ a: Int32, _ b: Int32) {
+        let ra = find(a), rb = find(b)
+        if ra != rb { parent[Int(max(ra, rb))] = min(ra, rb) }
+    }
+}
