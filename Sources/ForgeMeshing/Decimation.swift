@@ -22,7 +22,11 @@ private struct CollapseState {
     var quadric: [Quadric]
     var triangles: [SIMD3<Int32>]
     var alive: [Bool]
-    var incident: [[Int32]]
+    /// Triangle corners incident to each vertex as linked lists over corner numbers
+    /// (3 · triangle + k): `head`/`tail` per vertex, `next` per corner, −1 ends a list.
+    var head: [Int32]
+    var tail: [Int32]
+    var next: [Int32]
     var version: [UInt32]
     var planes: [UInt8]  // bits: x=0, x=L, y=0, y=L, z=0, z=L
     let box: SIMD3<Double>
@@ -31,6 +35,8 @@ private struct CollapseState {
     var aliveTriangles: Int
     var scratchA: [Int32] = []
     var scratchB: [Int32] = []
+    var dropTriangles: [Int32] = []
+    var keepTriangles: [Int32] = []
 
     init(mesh: Mesh, box: SIMD3<Double>) {
         let n = mesh.vertexCount
@@ -41,9 +47,15 @@ private struct CollapseState {
         }
         alive = [Bool](repeating: true, count: triangles.count)
         aliveTriangles = triangles.count
-        incident = [[Int32]](repeating: [], count: n)
+        head = [Int32](repeating: -1, count: n)
+        tail = [Int32](repeating: -1, count: n)
+        next = [Int32](repeating: -1, count: 3 * triangles.count)
         for (t, tri) in triangles.enumerated() {
-            for k in 0..<3 { incident[Int(tri[k])].append(Int32(t)) }
+            for k in 0..<3 {
+                let v = Int(tri[k]), corner = Int32(3 * t + k)
+                if head[v] < 0 { head[v] = corner } else { next[Int(tail[v])] = corner }
+                tail[v] = corner
+            }
         }
         version = [UInt32](repeating: 0, count: n)
         vertexAlive = [Bool](repeating: true, count: n)
@@ -107,10 +119,41 @@ private struct CollapseState {
     /// The distinct neighbours of `v` (a vertex has few, so a linear scan beats hashing).
     func neighbours(_ v: Int, into out: inout [Int32]) {
         out.removeAll(keepingCapacity: true)
-        for t in incident[v] where alive[Int(t)] {
-            let tri = triangles[Int(t)]
-            for k in 0..<3 where Int(tri[k]) != v && !out.contains(tri[k]) { out.append(tri[k]) }
+        var c = head[v]
+        while c >= 0 {
+            let t = Int(c) / 3
+            if alive[t] {
+                let tri = triangles[t]
+                for k in 0..<3 where Int(tri[k]) != v && !out.contains(tri[k]) { out.append(tri[k]) }
+            }
+            c = next[Int(c)]
         }
+    }
+
+    /// The live triangles around `v`.
+    func incidentTriangles(_ v: Int, into out: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        var c = head[v]
+        while c >= 0 {
+            if alive[Int(c) / 3] { out.append(c / 3) }
+            c = next[Int(c)]
+        }
+    }
+
+    /// Drops the corners of dead triangles from `v`'s list.
+    mutating func prune(_ v: Int) {
+        var c = head[v], last: Int32 = -1
+        head[v] = -1
+        while c >= 0 {
+            let following = next[Int(c)]
+            if alive[Int(c) / 3] {
+                if last < 0 { head[v] = c } else { next[Int(last)] = c }
+                last = c
+            }
+            c = following
+        }
+        if last >= 0 { next[Int(last)] = -1 }
+        tail[v] = last
     }
 
     mutating func run(target: Int) {
@@ -124,7 +167,9 @@ private struct CollapseState {
 
     /// Collapses `drop` into `keep` at `target` if every check passes.
     mutating func collapse(drop: Int, into keep: Int, at target: SIMD3<Double>) -> Bool {
-        let shared = incident[drop].filter { alive[Int($0)] && triangles[Int($0)].contains(Int32(keep)) }
+        incidentTriangles(drop, into: &dropTriangles)
+        var shared: [Int32] = []
+        for t in dropTriangles where triangles[Int(t)].contains(Int32(keep)) { shared.append(t) }
         guard shared.count == 2 else { return false }
         var opposite: [Int32] = []
         for t in shared {
@@ -148,8 +193,9 @@ private struct CollapseState {
             if scratchA.count <= 3 { return false }
         }
         // Surrounding triangles must not flip, fold or degenerate.
-        for vertex in [drop, keep] {
-            for t in incident[vertex] where alive[Int(t)] && !shared.contains(t) {
+        incidentTriangles(keep, into: &keepTriangles)
+        for (vertex, list) in [(drop, dropTriangles), (keep, keepTriangles)] {
+            for t in list where !shared.contains(t) {
                 let tri = triangles[Int(t)]
                 let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
                 let a1 = Int(tri.x) == vertex ? target : a, b1 = Int(tri.y) == vertex ? target : b
@@ -164,13 +210,18 @@ private struct CollapseState {
             alive[Int(t)] = false
             aliveTriangles -= 1
         }
-        for o in opposite { incident[Int(o)].removeAll { shared.contains($0) } }
-        for t in incident[drop] where alive[Int(t)] {
+        for t in dropTriangles where alive[Int(t)] {
             for k in 0..<3 where triangles[Int(t)][k] == Int32(drop) { triangles[Int(t)][k] = Int32(keep) }
-            incident[keep].append(t)
         }
-        incident[keep].removeAll { !alive[Int($0)] }
-        incident[drop] = []
+        // Append drop's corners to keep's list, then drop dead corners from both ends' lists.
+        if head[drop] >= 0 {
+            if head[keep] < 0 { head[keep] = head[drop] } else { next[Int(tail[keep])] = head[drop] }
+            tail[keep] = tail[drop]
+        }
+        head[drop] = -1
+        tail[drop] = -1
+        prune(keep)
+        for o in opposite { prune(Int(o)) }
         vertexAlive[drop] = false
         position[keep] = target
         quadric[keep] += quadric[drop]
