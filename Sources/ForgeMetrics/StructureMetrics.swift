@@ -8,18 +8,32 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
     public var topology: Topology
     public var solidThickness: LocalThickness?
     public var poreThickness: LocalThickness?
+    /// Voxel size of the grid local thickness was measured on (coarser for large designs).
+    public var thicknessVoxelSizeMM: Double
+
+    /// Largest voxel count on which local thickness is measured at full resolution (256³).
+    public static let thicknessVoxelLimit = 1 << 24
 
     enum CodingKeys: String, CodingKey {
         case twoPoint = "two_point"
         case topology
         case solidThickness = "solid_thickness"
         case poreThickness = "pore_thickness"
+        case thicknessVoxelSizeMM = "thickness_voxel_size_mm"
     }
 
     public init(of mask: VoxelMask, voxelSizeMM: Double) throws {
         twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM)
         topology = Topology(of: mask)
-        solidThickness = LocalThickness(of: mask, voxelSizeMM: voxelSizeMM, outsideIsBoundary: true)
-        poreThickness = LocalThickness(of: mask.inverted, voxelSizeMM: voxelSizeMM, outsideIsBoundary: false)
+        // Above `thicknessVoxelLimit` voxels, local thickness is measured on a grid halved as
+        // often as needed: its cost grows with the volume of the balls it paints.
+        var coarse = mask, h = voxelSizeMM
+        while coarse.size.count > Self.thicknessVoxelLimit && coarse.size.nx >= 16 {
+            coarse = coarse.halved()
+            h *= 2
+        }
+        thicknessVoxelSizeMM = h
+        solidThickness = LocalThickness(of: coarse, voxelSizeMM: h, outsideIsBoundary: true)
+        poreThickness = LocalThickness(of: coarse.inverted, voxelSizeMM: h, outsideIsBoundary: false)
     }
 }

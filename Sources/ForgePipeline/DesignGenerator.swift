@@ -77,19 +77,8 @@ public enum DesignGenerator {
         let meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
-        var marchedTriangles = 0
-        let mesh = timed("meshing") { () -> Mesh? in
-            guard let meshField else { return nil }
-            var mesh = MarchingCubes.mesh(meshField) { progress.update("meshing", $0) }
-            marchedTriangles = mesh.triangleCount
-            let box = SIMD3<Float>(meshField.extentMM)
-            if options.smoothingIterations > 0 { mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box) }
-            if options.maxTriangles > 0 && mesh.triangleCount > options.maxTriangles {
-                progress.update("decimating", 0)
-                mesh = mesh.decimated(maxTriangles: options.maxTriangles, box: box)
-            }
-            return mesh
-        }
+        let built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, progress: progress) } }
+        let mesh = built?.mesh
         let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
 
         let recipeData = try JSONFile.encode(recipe)
@@ -124,7 +113,7 @@ public enum DesignGenerator {
             solidVoxels: solidVoxels, voxels: field.size.count, voxelSizeMM: h,
             voxelVolumeMM3: Double(solidVoxels) * h * h * h,
             layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
-            triangles: mesh?.triangleCount ?? 0, trianglesBeforeDecimation: marchedTriangles,
+            triangles: mesh?.triangleCount ?? 0, trianglesBeforeDecimation: built?.marchedTriangles ?? 0,
             vertices: mesh?.vertexCount ?? 0,
             volumeMM3: checked?.volume, surfaceAreaMM2: checked?.area,
             specificSurfaceMeshMM: checked.map { $0.area / box },
@@ -146,7 +135,7 @@ public enum DesignGenerator {
 
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: field.size.nz,
                             meshFiles: mesh == nil ? [] : options.meshFormats.map(\.fileName),
-                            warnings: warnings(metrics: metrics, checked: checked))
+                            warnings: warnings(metrics: metrics, checked: checked) + (built?.notes ?? []))
     }
 
     private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {
