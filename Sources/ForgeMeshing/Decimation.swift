@@ -83,6 +83,8 @@ private struct CollapseState {
         }
     }
 
+    static let maximumValence = 16
+
     static func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
         SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
     }
@@ -187,6 +189,9 @@ private struct CollapseState {
             common += 1
         }
         guard common == 2 else { return false }
+        // Keep valences moderate: a vertex pinned to a box edge would otherwise gather fan
+        // after fan, and its neighbourhood would be walked at every collapse.
+        guard scratchA.count + scratchB.count - 4 <= Self.maximumValence else { return false }
         // Both opposite vertices keep at least three neighbours (no collapse of a tetrahedron).
         for o in opposite {
             neighbours(Int(o), into: &scratchA)
