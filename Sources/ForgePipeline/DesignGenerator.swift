@@ -77,7 +77,7 @@ public enum DesignGenerator {
         let meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
-        let built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, progress: progress) } }
+        let built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) } }
         let mesh = built?.mesh
         let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
 

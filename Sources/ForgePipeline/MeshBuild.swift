@@ -1,6 +1,7 @@
 import ForgeCore
 import ForgeMeshing
 import ForgeMetrics
+import ForgeMorphology
 
 /// The mesh a design writes: marching cubes, optional smoothing, and reduction to the
 /// triangle budget without giving up any guarantee.
@@ -11,7 +12,9 @@ struct MeshBuild {
     /// What the user should know about how the mesh was reduced.
     let notes: [String]
 
-    init(field: ScalarGrid, options: DesignOptions, progress: ProgressReporter) {
+    /// `cleanup` is applied to a coarser level set too, so averaging does not leave specks
+    /// the full-resolution solid does not have.
+    init(field: ScalarGrid, options: DesignOptions, cleanup: CleanupOptions, progress: ProgressReporter) {
         var mesh = MarchingCubes.mesh(field) { progress.update("meshing", $0) }
         marchedTriangles = mesh.triangleCount
         var notes: [String] = []
@@ -23,6 +26,8 @@ struct MeshBuild {
         while budget > 0, mesh.triangleCount > 4 * budget, coarseField.size.nx >= 32,
               coarseField.size.nx % 2 == 0, coarseField.size.ny % 2 == 0, coarseField.size.nz % 2 == 0 {
             coarseField = coarseField.halved()
+            var report = CleanupReport()
+            PrintabilityCleanup.tidy(&coarseField, options: cleanup, report: &report)
             let coarse = MarchingCubes.mesh(coarseField)
             guard MeshIntegrity(of: coarse).isClosedManifold, MeshShells(of: coarse) == MeshShells(of: mesh) else { break }
             mesh = coarse
