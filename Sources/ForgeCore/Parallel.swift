@@ -43,3 +43,9 @@ public struct SendablePointer<T>: @unchecked Sendable {
         nonmutating set { base[i] = newValue }
     }
 }
+
+/// A read-only pointer that may cross into `@Sendable` closures.
+public struct SendableReadOnlyPointer<T>: @unchecked Sendable {
+    public let base: UnsafePointer<T>
+    public init(_ base: UnsafePointer<T>) { self.base = base }
+}

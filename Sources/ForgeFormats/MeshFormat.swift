@@ -29,15 +29,7 @@ public enum MeshFormat: String, CaseIterable, Sendable {
     }
 
     /// Parses a comma-separated list such as `stl,3mf`.
-    public static func list(_ text: String) throws -> [MeshFormat] {
-        try text.split(separator: ",").map { part in
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let format = MeshFormat(rawValue: name) else {
-                throw FormatError.unknownFormat(name, known: allCases.map(\.rawValue))
-            }
-            return format
-        }
-    }
+    public static func list(_ text: String) throws -> [MeshFormat] { try formatList(text) }
 
     /// Writes `mesh` (millimetres) in this format to `url`, atomically.
     public func write(_ mesh: Mesh, name: String, to url: URL) throws {
@@ -49,5 +41,16 @@ public enum MeshFormat: String, CaseIterable, Sendable {
         case .ply: try AssimpMeshIO.write(mesh, formatID: "plyb", name: name, to: url)
         case .glb: try AssimpMeshIO.write(mesh, formatID: "glb2", name: name, to: url)
         }
+    }
+}
+
+/// Parses a comma-separated list of format names, naming the known ones on a typo.
+func formatList<T: RawRepresentable & CaseIterable>(_ text: String) throws -> [T] where T.RawValue == String {
+    try text.split(separator: ",").map { part in
+        let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let format = T(rawValue: name) else {
+            throw FormatError.unknownFormat(name, known: T.allCases.map(\.rawValue))
+        }
+        return format
     }
 }

@@ -18,7 +18,7 @@ public enum SliceStackWriter {
         let failures = FailureBox()
         let done = Counter()
         field.values.withUnsafeBufferPointer { values in
-            let source = SendableReadOnly(values.baseAddress!)
+            let source = SendableReadOnlyPointer(values.baseAddress!)
             parallelForRanges(size.nz) { zs in
                 var pixels = [UInt8](repeating: 0, count: size.nx * size.ny)
                 for z in zs where !failures.hasFailed {
@@ -43,11 +43,6 @@ public enum SliceStackWriter {
         }
         if let error = failures.first { throw error }
     }
-}
-
-struct SendableReadOnly<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>
-    init(_ base: UnsafePointer<T>) { self.base = base }
 }
 
 /// The first error raised by any of several parallel tasks.

@@ -9,15 +9,8 @@ public enum VolumeFormat: String, CaseIterable, Sendable {
     /// `volume.vti`: VTK XML ImageData, raw appended data, point data "level_set".
     case vti
 
-    public static func list(_ text: String) throws -> [VolumeFormat] {
-        try text.split(separator: ",").map { part in
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let format = VolumeFormat(rawValue: name) else {
-                throw FormatError.unknownFormat(name, known: allCases.map(\.rawValue))
-            }
-            return format
-        }
-    }
+    /// Parses a comma-separated list such as `nrrd,vti`.
+    public static func list(_ text: String) throws -> [VolumeFormat] { try formatList(text) }
 
     /// Writes `field` into `folder`.
     public func write(_ field: ScalarGrid, into folder: URL) throws {

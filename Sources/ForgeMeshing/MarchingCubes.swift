@@ -22,7 +22,7 @@ public enum MarchingCubes {
         let parts = ChunkResults(count: chunks)
         let done = ProgressCounter(total: slabs, report: progress)
         field.values.withUnsafeBufferPointer { values in
-            let source = SendableReadPointer(values.baseAddress!)
+            let source = SendableReadOnlyPointer(values.baseAddress!)
             parallelForChunks(slabs, chunks: chunks) { chunk, range in
                 let mesher = SlabMesher(field: field, values: source.base)
                 parts[chunk] = mesher.run(slabs: range.lowerBound - 1..<range.upperBound - 1,
@@ -31,12 +31,6 @@ public enum MarchingCubes {
         }
         return parts.merged()
     }
-}
-
-/// A read-only pointer that may cross into `@Sendable` closures.
-struct SendableReadPointer<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>
-    init(_ base: UnsafePointer<T>) { self.base = base }
 }
 
 /// The vertices and triangles of one run of slabs, with local vertex numbers; numbers with

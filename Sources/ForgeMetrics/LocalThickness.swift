@@ -178,9 +178,3 @@ private final class RidgeParts: @unchecked Sendable {
     func store(_ part: [LocalThickness.RidgeCentre], at i: Int) { lock.withLock { parts[i] = part } }
     func joined() -> [LocalThickness.RidgeCentre] { parts.flatMap { $0 } }
 }
-
-/// A read-only pointer that may cross into `@Sendable` closures.
-struct SendableReadOnlyPointer<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>
-    init(_ base: UnsafePointer<T>) { self.base = base }
-}
