@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layers, imports pointing down only:
-//   CLI → Pipeline → Cephalo | Formats → Synthesis | Morphology | Meshing | Metrics → FFT → Core
-//   C targets (CFFTW, CPNG) are each imported by exactly one Swift target.
+//   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics → FFT → Core
+//   C targets (CFFTW, CPNG, CAssimp, CGL) are each imported by exactly one Swift target.
 let package = Package(
     name: "CephaloForge",
     platforms: [.macOS(.v13)],
@@ -22,6 +22,7 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CAssimp", linkerSettings: [.linkedLibrary("assimp")]),
+        .target(name: "CGL", linkerSettings: [.linkedLibrary("EGL"), .linkedLibrary("GL")]),
 
         // Core values
         .target(name: "ForgeCore"),
@@ -36,15 +37,16 @@ let package = Package(
         // Formats and the model layer
         .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "Yams", "ZIPFoundation"]),
         .target(name: "ForgeCephalo", dependencies: ["ForgeCore"]),
+        .target(name: "ForgeRender", dependencies: ["ForgeCore", "ForgeMetrics", "ForgeMorphology", "CGL"]),
 
         // Pipeline, umbrella and CLI
         .target(name: "ForgePipeline", dependencies: [
             "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
-            "ForgeMetrics", "ForgeFormats", "ForgeCephalo",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender",
         ]),
         .target(name: "CephaloForge", dependencies: [
             "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
-            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgePipeline",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgePipeline",
         ]),
         .executableTarget(name: "CephaloForgeCLI", dependencies: [
             "CephaloForge",

@@ -6,4 +6,5 @@
 @_exported import ForgeMetrics
 @_exported import ForgeMorphology
 @_exported import ForgePipeline
+@_exported import ForgeRender
 @_exported import ForgeSynthesis

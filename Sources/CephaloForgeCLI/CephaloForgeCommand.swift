@@ -9,13 +9,15 @@ struct CephaloForgeCommand: ParsableCommand {
             A prompt such as "trabecular bone scaffold, 30% solid, 10 mm cube" becomes a recipe \
             (family, solid fraction, wavelength, extent, size, seed), a periodic spectral random \
             field cut at exactly that solid fraction, a closed binary STL in millimetres, one PNG \
-            per z layer and metrics.json. Everything runs locally.
+            per z layer, metrics.json, and pictures: a shaded render, a slice montage, plots and \
+            report.html. Everything runs locally.
 
             Examples:
               cephalo-forge generate "spinodal foam, 35% solid, 10 mm cube" --size 128 --seed 7
               cephalo-forge generate --recipe spinodal-foam --out Outputs/foam
               cephalo-forge describe "blob particles, 70% porosity, 5 mm cube"
+              cephalo-forge render Outputs/foam --views all --color thickness
             """,
         version: "0.1.0",
-        subcommands: [GenerateCommand.self, DescribeCommand.self])
+        subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self])
 }

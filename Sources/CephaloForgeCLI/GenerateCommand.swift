@@ -17,6 +17,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
+    @OptionGroup(title: "Pictures") var imageArguments: ImageArguments
+
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var out: String?
 
@@ -29,8 +31,10 @@ struct GenerateCommand: ParsableCommand {
             let folder = out.map { URL(fileURLWithPath: $0) }
                 ?? OutputLayout.defaultFolder(slug: resolved.slug,
                                               root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            var options = outputOptions.designOptions
+            options.images = imageArguments.imageOptions
             let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
-                                                      options: outputOptions.designOptions,
+                                                      options: options,
                                                       progress: ProgressReporter(quiet: quiet))
             for warning in result.warnings { printError("warning: \(warning)") }
             print(Summary.text(for: result, sources: resolved.sources))

@@ -47,9 +47,9 @@ enum Summary {
                 + "\(c.thinSolidVoxelsRemoved) thin solid and \(c.thinPoreVoxelsFilled) thin pore voxels changed")
         }
         lines.append(m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
-        lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, meshing %.2f, checks %.2f, writing %.2f",
+        lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, meshing %.2f, checks %.2f, writing %.2f, images %.2f",
                             t["total"] ?? 0, t["synthesis"] ?? 0, t["threshold"] ?? 0, t["cleanup"] ?? 0,
-                            t["metrics"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0))
+                            t["metrics"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0, t["images"] ?? 0))
         if let recipe = sources.first?.source, recipe.hasPrefix("recipe "), sources.allSatisfy({ $0.source == recipe }) {
             lines.append("  from \(recipe)")
         } else {
@@ -57,7 +57,8 @@ enum Summary {
             if !defaults.isEmpty { lines.append("  defaults: " + defaults.joined(separator: ", ")) }
         }
         let mesh = result.meshFiles.map { $0 + ", " }.joined()
-        lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json")
+        let pictures = result.imageFiles.map { ", " + $0 }.joined()
+        lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json\(pictures)")
         return lines.joined(separator: "\n")
     }
 }

@@ -48,4 +48,5 @@ public struct SendablePointer<T>: @unchecked Sendable {
 public struct SendableReadOnlyPointer<T>: @unchecked Sendable {
     public let base: UnsafePointer<T>
     public init(_ base: UnsafePointer<T>) { self.base = base }
+    @inline(__always) public subscript(i: Int) -> T { base[i] }
 }

@@ -71,7 +71,7 @@ public enum PNGCodec {
         return GrayImage(width: width, height: height, bitDepth: sixteen ? 16 : 8, pixels: pixels)
     }
 
-    private static func message(of image: inout png_image) -> String {
+    static func message(of image: inout png_image) -> String {
         withUnsafeBytes(of: &image.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }

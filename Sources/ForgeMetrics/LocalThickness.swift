@@ -12,6 +12,11 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     public var maximumMM: Double
     /// Centre (mm) of the voxel where the phase is thinnest.
     public var thinnestAtMM: [Double]
+    /// Share of the phase's voxels in each of `histogramBins` equal bins from 0 to
+    /// `maximumMM` (sums to 1).
+    public var histogram: [Double]?
+
+    public static let histogramBins = 24
 
     enum CodingKeys: String, CodingKey {
         case meanMM = "mean_mm"
@@ -19,6 +24,7 @@ public struct LocalThickness: Sendable, Codable, Equatable {
         case percentile5MM = "p5_mm"
         case maximumMM = "max_mm"
         case thinnestAtMM = "thinnest_at_mm"
+        case histogram
     }
 
     /// Thickness of the set `mask`. With `outsideIsBoundary`, the box faces bound the phase
@@ -26,7 +32,12 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     /// Distances are to voxel centres, so a plate of n voxels measures n (even n) or about
     /// n + 1 (odd n) voxels.
     public init?(of mask: VoxelMask, voxelSizeMM h: Double, outsideIsBoundary: Bool) {
-        let field = Self.field(of: mask, outsideIsBoundary: outsideIsBoundary)
+        self.init(of: mask, field: Self.field(of: mask, outsideIsBoundary: outsideIsBoundary), voxelSizeMM: h)
+    }
+
+    /// Summary of a thickness `field` (voxels, as `field(of:outsideIsBoundary:)` gives it)
+    /// over the voxels of `mask`.
+    public init?(of mask: VoxelMask, field: [Float], voxelSizeMM h: Double) {
         var values: [Float] = []
         values.reserveCapacity(mask.count)
         var minimum = Float.infinity, where_ = 0
@@ -49,6 +60,10 @@ public struct LocalThickness: Sendable, Codable, Equatable {
         let s = mask.size
         let (x, y, z) = (where_ % s.nx, (where_ / s.nx) % s.ny, where_ / (s.nx * s.ny))
         thinnestAtMM = [x, y, z].map { (Double($0) + 0.5) * h }
+        var bins = [Double](repeating: 0, count: Self.histogramBins)
+        let top = max(sorted.last!, 1e-6)
+        for v in sorted { bins[min(Int(v / top * Float(Self.histogramBins)), Self.histogramBins - 1)] += 1 }
+        histogram = bins.map { $0 / Double(sorted.count) }
     }
 
     /// Thickness in voxels at every voxel of the set (0 elsewhere): 2·max R(c) over the

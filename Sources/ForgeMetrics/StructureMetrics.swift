@@ -23,6 +23,12 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
     }
 
     public init(of mask: VoxelMask, voxelSizeMM: Double) throws {
+        var unused: ThicknessMap?
+        try self.init(of: mask, voxelSizeMM: voxelSizeMM, solidThicknessMap: &unused)
+    }
+
+    /// Measures `mask` and hands back the solid's thickness map (for colouring renders).
+    public init(of mask: VoxelMask, voxelSizeMM: Double, solidThicknessMap: inout ThicknessMap?) throws {
         twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM)
         topology = Topology(of: mask)
         // Above `thicknessVoxelLimit` voxels, local thickness is measured on a grid halved as
@@ -33,7 +39,9 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
             h *= 2
         }
         thicknessVoxelSizeMM = h
-        solidThickness = LocalThickness(of: coarse, voxelSizeMM: h, outsideIsBoundary: true)
+        let solidField = LocalThickness.field(of: coarse, outsideIsBoundary: true)
+        solidThickness = LocalThickness(of: coarse, field: solidField, voxelSizeMM: h)
+        solidThicknessMap = ThicknessMap(size: coarse.size, voxelSizeMM: h, valuesMM: solidField.map { $0 * Float(h) })
         poreThickness = LocalThickness(of: coarse.inverted, voxelSizeMM: h, outsideIsBoundary: false)
     }
 }

@@ -14,6 +14,8 @@ public struct DesignResult: Sendable {
     public let sliceCount: Int
     /// Mesh files written (none for a 2D design without a plate thickness).
     public let meshFiles: [String]
+    /// Renders, montage, plots and report written.
+    public let imageFiles: [String]
     /// Problems worth telling the user that did not stop the run.
     public let warnings: [String]
 }
@@ -34,6 +36,9 @@ public enum DesignGenerator {
         do {
             let result = try run(recipe, options: options, stage: stage, progress: progress)
             try stage.commit()
+            if options.images.enabled {
+                DesignImages.removeStaleRenders(in: layout.folder, keeping: result.imageFiles)
+            }
             progress.finish()
             return result
         } catch {
@@ -72,7 +77,10 @@ public enum DesignGenerator {
         let mask = VoxelMask(solidOf: field)
         let solidVoxels = mask.count
         guard solidVoxels > 0 else { throw PipelineError.emptySolid }
-        let structure = try timed("metrics") { try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
+        var thicknessMap: ThicknessMap?
+        let structure = try timed("metrics") {
+            try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap)
+        }
 
         let meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
@@ -107,7 +115,7 @@ public enum DesignGenerator {
         let partExtent = (meshField ?? field).extentMM
         let box = partExtent.x * partExtent.y * partExtent.z
         let watertight = checked?.watertight
-        let metrics = DesignMetrics(
+        var metrics = DesignMetrics(
             solidFraction: Double(solidVoxels) / Double(field.size.count),
             targetSolidFraction: recipe.solidFraction,
             solidVoxels: solidVoxels, voxels: field.size.count, voxelSizeMM: h,
@@ -131,11 +139,24 @@ public enum DesignGenerator {
                 poreThickness: structure.poreThickness, watertight: watertight ?? true,
                 printerResolutionMM: recipe.printerResolutionMM),
             timingsS: timings)
+        var pictures = DesignImages.Written()
+        if options.images.enabled {
+            let start = Date()
+            progress.update("images", 0)
+            pictures = try DesignImages.write(into: staged.folder, mesh: mesh, mask: mask, voxelSizeMM: h,
+                                              thickness: thicknessMap, metrics: metrics, recipe: recipe,
+                                              options: options.images)
+            metrics.timingsS["images"] = Date().timeIntervalSince(start)
+            metrics.timingsS["total"] = Date().timeIntervalSince(started)
+            try ReportPage.write(into: staged.folder, recipe: recipe, metrics: metrics, renders: pictures.renders)
+            progress.update("images", 1)
+        }
         try JSONFile.write(metrics, to: staged.metricsURL)
 
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: field.size.nz,
                             meshFiles: mesh == nil ? [] : options.meshFormats.map(\.fileName),
-                            warnings: warnings(metrics: metrics, checked: checked) + (built?.notes ?? []))
+                            imageFiles: pictures.renders + pictures.others + (options.images.enabled ? [ReportPage.fileName] : []),
+                            warnings: warnings(metrics: metrics, checked: checked) + (built?.notes ?? []) + pictures.warnings)
     }
 
     private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {

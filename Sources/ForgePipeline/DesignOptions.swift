@@ -14,6 +14,8 @@ public struct DesignOptions: Sendable {
     public var printerStack: PrinterSliceStack?
     /// Decimate meshes above this many triangles (0 = never).
     public var maxTriangles: Int
+    /// Renders, slice montage, plots and report.html.
+    public var images: ImageOptions
 
     /// Consumer slicers handle about a million triangles on a plate; above that they slow
     /// down or refuse, so printable output is kept at or below it unless asked otherwise.
@@ -21,12 +23,13 @@ public struct DesignOptions: Sendable {
 
     public init(meshFormats: [MeshFormat] = [.stl], volumeFormats: [VolumeFormat] = [], sixteenBitSlices: Bool = false,
                 smoothingIterations: Int = 0, printerStack: PrinterSliceStack? = nil,
-                maxTriangles: Int = DesignOptions.slicerFriendlyTriangles) {
+                maxTriangles: Int = DesignOptions.slicerFriendlyTriangles, images: ImageOptions = ImageOptions()) {
         self.meshFormats = meshFormats
         self.volumeFormats = volumeFormats
         self.sixteenBitSlices = sixteenBitSlices
         self.smoothingIterations = smoothingIterations
         self.printerStack = printerStack
         self.maxTriangles = maxTriangles
+        self.images = images
     }
 }

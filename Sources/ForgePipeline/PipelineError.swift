@@ -3,6 +3,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case tooLarge(size: String, neededGiB: Double, availableGiB: Double)
     case outputNotWritable(path: String, reason: String)
     case emptySolid
+    case noThicknessMap
+    case notADesign(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,10 @@ public enum PipelineError: Error, CustomStringConvertible {
             return "cannot write to \(path): \(reason); choose a writable folder with --out"
         case .emptySolid:
             return "the solid phase is empty: raise solid_fraction"
+        case .noThicknessMap:
+            return "colouring by thickness needs the design's voxels: render a design folder, not a bare mesh"
+        case let .notADesign(path, reason):
+            return "\(path) is not a design folder (\(reason)); pass a folder written by generate, or an .stl file"
         }
     }
 }

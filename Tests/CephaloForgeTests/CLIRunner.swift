@@ -26,6 +26,8 @@ struct CLIRunner {
     /// A private FFTW wisdom cache, so runs are not affected by other processes.
     let cache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cf-cache-\(UUID().uuidString.prefix(8))")
     var workingDirectory = URL(fileURLWithPath: NSTemporaryDirectory())
+    /// Extra environment variables for the run.
+    var environment: [String: String] = [:]
 
     func run(_ arguments: [String]) throws -> Outcome {
         guard let executable = Self.executable else { throw CLIError.notBuilt }
@@ -35,6 +37,7 @@ struct CLIRunner {
         process.currentDirectoryURL = workingDirectory
         var environment = ProcessInfo.processInfo.environment
         environment["CEPHALO_FORGE_CACHE"] = cache.path
+        environment.merge(self.environment) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

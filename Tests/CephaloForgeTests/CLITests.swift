@@ -19,7 +19,8 @@ struct CLITests {
         #expect(r.stdout.contains("watertight"))
         #expect(r.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning:") }, "\(r.stderr)")
         let slices = (0..<32).map { "slices/" + SliceStackWriter.fileName(z: $0) }
-        #expect(Self.files(in: out) == (["metrics.json", "model.stl", "recipe.json", "slices"] + slices).sorted())
+        let pictures = ["montage.png", "report.html", "s2.svg", "thickness.svg"] + (glAvailable ? ["preview.png"] : [])
+        #expect(Self.files(in: out) == (["metrics.json", "model.stl", "recipe.json", "slices"] + slices + pictures).sorted())
 
         let recipe = try JSONDecoder().decode(Recipe.self, from: Data(contentsOf: out.appendingPathComponent("recipe.json")))
         #expect(recipe.seed == 7 && recipe.size == GridSize(cube: 32) && recipe.solidFraction == 0.3)
@@ -73,7 +74,8 @@ struct CLITests {
         let r = try cli.run(["generate", "--recipe", recipe.path, "--out", folder.appendingPathComponent("p").path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let out = folder.appendingPathComponent("p")
-        #expect(Self.files(in: out) == ["metrics.json", "model.stl", "recipe.json", "slices", "slices/z0000.png"])
+        let pictures = ["montage.png", "report.html", "s2.svg", "thickness.svg"] + (glAvailable ? ["preview.png"] : [])
+        #expect(Self.files(in: out) == (["metrics.json", "model.stl", "recipe.json", "slices", "slices/z0000.png"] + pictures).sorted())
         let image = try PNGCodec.read(out.appendingPathComponent("slices/z0000.png"))
         #expect(image.width == 96 && image.height == 64)
         let mesh = try BinarySTLReader.read(out.appendingPathComponent("model.stl"))
@@ -81,7 +83,7 @@ struct CLITests {
         #expect(abs(Double(mesh.bounds.max.z) - 1.0) < 0.11)
 
         let flat = try cli.run(["generate", "spinodal, 2d, 40% solid", "--size", "64x64", "--out",
-                                folder.appendingPathComponent("flat").path, "--quiet"])
+                                folder.appendingPathComponent("flat").path, "--quiet", "--no-images"])
         #expect(flat.status == 0, "\(flat.stderr)")
         #expect(Self.files(in: folder.appendingPathComponent("flat")) == ["metrics.json", "recipe.json", "slices", "slices/z0000.png"])
     }

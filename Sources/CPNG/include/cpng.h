@@ -17,6 +17,7 @@ int cf_png_write_gray(const char *path, uint32_t width, uint32_t height,
 enum {
     CF_PNG_FORMAT_GRAY = 0,
     CF_PNG_FORMAT_LINEAR_Y = 0x04, /* PNG_FORMAT_FLAG_LINEAR */
+    CF_PNG_FORMAT_RGB = 0x02,      /* PNG_FORMAT_FLAG_COLOR */
 };
 
 #endif

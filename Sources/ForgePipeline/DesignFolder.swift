@@ -1,0 +1,68 @@
+import ForgeCore
+import ForgeFormats
+import ForgeMetrics
+import ForgeMorphology
+import ForgeRender
+import Foundation
+
+/// A design folder written by `generate`, opened again to redraw its pictures.
+public struct DesignFolder: Sendable {
+    public let layout: OutputLayout
+    public let recipe: Recipe
+    public let metrics: DesignMetrics
+
+    /// Opens `folder`: its recipe.json and metrics.json must be readable.
+    public init(_ folder: URL) throws {
+        layout = OutputLayout(folder: folder)
+        guard FileManager.default.fileExists(atPath: layout.metricsURL.path) else {
+            throw PipelineError.notADesign(path: folder.path, reason: "no \(OutputLayout.metrics)")
+        }
+        do {
+            recipe = try RecipeFile.decode(layout.recipeURL)
+            metrics = try JSONDecoder().decode(DesignMetrics.self, from: Data(contentsOf: layout.metricsURL))
+        } catch {
+            throw PipelineError.notADesign(path: folder.path, reason: "\(error)")
+        }
+    }
+
+    /// The design's mesh (model.stl), if it has one.
+    public func mesh() throws -> Mesh? {
+        FileManager.default.fileExists(atPath: layout.modelURL.path) ? try BinarySTLReader.read(layout.modelURL) : nil
+    }
+
+    /// The design's voxels, read back from its slices.
+    public func mask() throws -> VoxelMask {
+        let (size, bits) = try SliceStackReader.read(layout.slicesURL)
+        return VoxelMask(size: size, bits: bits)
+    }
+
+    /// Redraws the renders, montage, plots and report.html in place.
+    public func redraw(options: ImageOptions) throws -> DesignImages.Written {
+        let mask = try mask()
+        var thickness: ThicknessMap?
+        if options.coloring == .thickness {
+            _ = try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thickness)
+        }
+        let written = try DesignImages.write(into: layout.folder, mesh: try mesh(), mask: mask,
+                                             voxelSizeMM: recipe.voxelSizeMM, thickness: thickness,
+                                             metrics: metrics, recipe: recipe, options: options)
+        DesignImages.removeStaleRenders(in: layout.folder, keeping: written.renders)
+        try ReportPage.write(into: layout.folder, recipe: recipe, metrics: metrics, renders: written.renders)
+        return written
+    }
+
+    /// Renders any mesh file (STL, or what assimp reads) into `<stem>.png` next to it, or in
+    /// `folder`; further views go to `<stem>-<view>.png`. Returns the files written.
+    public static func renderMeshFile(_ url: URL, into folder: URL?, options: ImageOptions) throws -> [URL] {
+        // Binary STL directly; ASCII STL and other formats through assimp.
+        let binary = url.pathExtension.lowercased() == "stl" ? try? BinarySTLReader.read(url) : nil
+        let mesh = try binary ?? AssimpMeshIO.read(url)
+        let coloring = try DesignImages.surfaceColoring(options.coloring, mesh: mesh, thickness: nil)
+        let target = folder ?? url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        let stem = url.deletingPathExtension().lastPathComponent
+        return try DesignImages.renderViews(of: mesh, coloring: coloring, options: options) {
+            target.appendingPathComponent($0 == options.views.first ? "\(stem).png" : "\(stem)-\($0.rawValue).png")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ForgeCore
+import ForgeFormats
+import ForgeMetrics
+import ForgeMorphology
+import ForgeRender
+import Foundation
+
+/// The pictures of a design: renders of the mesh, the slice montage and the plots.
+public enum DesignImages {
+    public static let montage = "montage.png"
+    public static let twoPointPlot = "s2.svg"
+    public static let thicknessPlot = "thickness.svg"
+    public static let layersPlot = "layers.svg"
+
+    /// What was written, and why anything expected was not.
+    public struct Written: Sendable {
+        public var renders: [String] = []
+        public var others: [String] = []
+        public var warnings: [String] = []
+    }
+
+    /// Writes the pictures of one design into `folder` (each file atomically).
+    public static func write(into folder: URL, mesh: Mesh?, mask: VoxelMask, voxelSizeMM h: Double,
+                             thickness: ThicknessMap?, metrics: DesignMetrics, recipe: Recipe,
+                             options: ImageOptions) throws -> Written {
+        var written = Written()
+        if let mesh, mesh.triangleCount > 0 {
+            do {
+                let coloring = try surfaceColoring(options.coloring, mesh: mesh, thickness: thickness)
+                written.renders = try renderViews(of: mesh, coloring: coloring, options: options) {
+                    folder.appendingPathComponent(options.fileName(for: $0))
+                }.map(\.lastPathComponent)
+            } catch let error as RenderError {
+                written.warnings.append("no 3D preview: \(error)")
+            }
+        }
+        try PNGCodec.write(SliceMontage.render(mask, voxelSizeMM: h), to: folder.appendingPathComponent(montage))
+        written.others.append(montage)
+        for (name, svg) in plots(metrics: metrics, recipe: recipe) {
+            try AtomicFile.write(Data(svg.utf8), to: folder.appendingPathComponent(name))
+            written.others.append(name)
+        }
+        return written
+    }
+
+    /// Removes renders (`preview-*.png`) in `folder` other than `keeping`: a view not drawn
+    /// this time would otherwise show an older design.
+    public static func removeStaleRenders(in folder: URL, keeping: [String]) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix("preview-") && name.hasSuffix(".png") && !keeping.contains(name) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
+
+    /// Renders each of `options.views` into the file `url(view)`.
+    static func renderViews(of mesh: Mesh, coloring: SurfaceColoring, options: ImageOptions,
+                            url: (ViewDirection) -> URL) throws -> [URL] {
+        try options.views.map { view in
+            var render = RenderOptions(width: options.size, height: options.size, view: view, coloring: coloring)
+            render.supersampling = options.size > 1600 ? 1 : 2
+            let image = try MeshRenderer.render(mesh, options: render).image
+            try PNGCodec.write(image, to: url(view))
+            return url(view)
+        }
+    }
+
+    static func surfaceColoring(_ choice: ImageOptions.Coloring, mesh: Mesh, thickness: ThicknessMap?) throws -> SurfaceColoring {
+        switch choice {
+        case .uniform: return .uniform
+        case .height: return .height
+        case .thickness:
+            guard let thickness else { throw PipelineError.noThicknessMap }
+            return .thickness(valuesMM: thickness.sampled(at: mesh))
+        }
+    }
+
+    /// S₂ per axis, local-thickness histograms and, for graded designs, the fraction per layer.
+    static func plots(metrics: DesignMetrics, recipe: Recipe) -> [(String, String)] {
+        var out: [(String, String)] = []
+        let s2 = metrics.structure.twoPoint
+        var plot = SVGPlot(title: "Two-point correlation S2(r)", xLabel: "r (mm)", yLabel: "S2")
+        let phi = metrics.solidFraction
+        plot.reference = (phi * phi, String(format: "φ² = %.3f (uncorrelated)", phi * phi))
+        out.append((twoPointPlot, plot.lines([
+            .init(name: "x", x: s2.distanceMM, y: s2.s2X, color: "#d1495b"),
+            .init(name: "y", x: s2.distanceMM, y: s2.s2Y, color: "#00798c"),
+            .init(name: "z", x: s2.distanceMM, y: s2.s2Z, color: "#edae49"),
+        ])))
+        let phases = [("solid", metrics.structure.solidThickness, "#8d6a9f"), ("pore", metrics.structure.poreThickness, "#5b8e7d")]
+        var series: [SVGPlot.Series] = []
+        for (name, t, color) in phases {
+            guard let t, let histogram = t.histogram else { continue }
+            let width = t.maximumMM / Double(histogram.count)
+            series.append(.init(name: name, x: histogram.indices.map { (Double($0) + 0.5) * width },
+                                y: histogram.map { $0 * 100 }, color: color))
+        }
+        if !series.isEmpty {
+            let thick = SVGPlot(title: "Local thickness", xLabel: "thickness (mm)", yLabel: "% of phase voxels")
+            out.append((thicknessPlot, thick.lines(series)))
+        }
+        if let layers = metrics.layerSolidFractions, let grading = recipe.grading {
+            let n = layers.count
+            let h = recipe.voxelSizeMM
+            let graded = SVGPlot(title: "Solid fraction per layer along \(grading.axis.rawValue)",
+                                 xLabel: "\(grading.axis.rawValue) (mm)", yLabel: "solid fraction")
+            let x = (0..<n).map { (Double($0) + 0.5) * h }
+            let target = (0..<n).map { grading.fraction(layer: $0, of: n) }
+            out.append((layersPlot, graded.lines([
+                .init(name: "target", x: x, y: target, color: "#d1495b", dashed: true),
+                .init(name: "measured", x: x, y: layers, color: "#00798c"),
+            ])))
+        }
+        return out
+    }
+}

@@ -1,0 +1,163 @@
+import ForgeCore
+import ForgeFormats
+import Foundation
+
+/// `report.html`: one self-contained page per design folder (inline style, no script,
+/// relative links only) that reads on a phone and a desktop.
+public enum ReportPage {
+    public static let fileName = "report.html"
+
+    /// One round of an iteration, shown side by side with the others.
+    public struct Round: Sendable {
+        public var label: String
+        /// Image path relative to the report.
+        public var image: String?
+        public var score: Double?
+        public var summary: String
+        public var issues: [String]
+        public var isBest: Bool
+
+        public init(label: String, image: String?, score: Double?, summary: String, issues: [String], isBest: Bool) {
+            self.label = label
+            self.image = image
+            self.score = score
+            self.summary = summary
+            self.issues = issues
+            self.isBest = isBest
+        }
+    }
+
+    /// Writes the report of the design in `folder` (its files as they are now, plus the
+    /// report itself).
+    public static func write(into folder: URL, recipe: Recipe, metrics: DesignMetrics, renders: [String],
+                             rounds: [Round] = []) throws {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { !$0.hasPrefix(".") }
+        let files = Array(Set(names + [fileName, OutputLayout.metrics])).sorted()
+        let page = html(recipe: recipe, metrics: metrics, renders: renders, files: files, folder: folder, rounds: rounds)
+        try AtomicFile.write(Data(page.utf8), to: folder.appendingPathComponent(fileName))
+    }
+
+    static func html(recipe: Recipe, metrics m: DesignMetrics, renders: [String], files: [String], folder: URL,
+                     rounds: [Round]) -> String {
+        let title = recipe.name ?? recipe.prompt ?? "CephaloForge design"
+        let verdict = m.printability
+        var body = "<h1>\(escape(title))</h1>\n"
+        if let prompt = recipe.prompt { body += "<p class=\"prompt\">“\(escape(prompt))”</p>\n" }
+        body += verdict.printable
+            ? "<p class=\"verdict ok\">Printable</p>\n"
+            : "<div class=\"verdict bad\"><p>Not printable</p><ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul></div>\n"
+        if verdict.printable && !verdict.reasons.isEmpty {
+            body += "<ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        if !rounds.isEmpty { body += roundsSection(rounds) }
+        let pictures = renders + [DesignImages.montage].filter(files.contains)
+        if !pictures.isEmpty {
+            body += "<h2>Views</h2>\n<div class=\"grid\">"
+                + pictures.map { "<figure><a href=\"\(href($0))\"><img src=\"\(href($0))\" alt=\"\(escape($0))\"></a><figcaption>\(escape($0))</figcaption></figure>" }.joined()
+                + "</div>\n"
+        }
+        let plots = [DesignImages.twoPointPlot, DesignImages.thicknessPlot, DesignImages.layersPlot].filter(files.contains)
+        if !plots.isEmpty {
+            body += "<h2>Plots</h2>\n<div class=\"grid\">"
+                + plots.map { "<figure><img src=\"\(href($0))\" alt=\"\(escape($0))\"></figure>" }.joined() + "</div>\n"
+        }
+        body += "<h2>Metrics</h2>\n<table>" + metricRows(m, recipe: recipe).map {
+            "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
+        }.joined() + "</table>\n"
+        let recipeText = (try? JSONFile.encode(recipe)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        body += "<h2>Recipe</h2>\n<pre>\(escape(recipeText))</pre>\n"
+        body += "<h2>Files</h2>\n<ul class=\"files\">" + files.map { name in
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+            let shown = isFolder.boolValue ? name + "/" : name
+            return "<li><a href=\"\(href(shown))\">\(escape(shown))</a></li>"
+        }.joined() + "</ul>\n"
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="data:,">
+            <title>\(escape(title))</title>
+            <style>
+            body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem; color: #222; line-height: 1.4; }
+            h1 { font-size: 1.5rem; margin-bottom: 0.2rem; }
+            .prompt { font-style: italic; color: #555; margin-top: 0; }
+            .verdict { display: inline-block; padding: 0.2rem 0.8rem; border-radius: 0.4rem; font-weight: bold; }
+            .verdict p { margin: 0.2rem 0; }
+            .ok { background: #e3f4e6; color: #1d6b2d; }
+            .bad { background: #fbe4e4; color: #8a1c1c; }
+            .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 1rem; }
+            figure { margin: 0; }
+            img { max-width: 100%; height: auto; border: 1px solid #ddd; border-radius: 0.3rem; display: block; }
+            figcaption { font-size: 0.85rem; color: #666; }
+            table { border-collapse: collapse; width: 100%; }
+            th, td { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #eee; vertical-align: top; }
+            th { width: 40%; font-weight: 600; }
+            pre { background: #f6f6f8; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem; }
+            .round { border: 1px solid #ddd; border-radius: 0.4rem; padding: 0.5rem; }
+            .best { border-color: #1d6b2d; box-shadow: 0 0 0 2px #1d6b2d inset; }
+            .files { columns: 2; }
+            @media (max-width: 600px) { .files { columns: 1; } th { width: 50%; } }
+            </style>
+            </head>
+            <body>
+            \(body)</body>
+            </html>
+
+            """
+    }
+
+    static func roundsSection(_ rounds: [Round]) -> String {
+        "<h2>Rounds</h2>\n<div class=\"grid\">" + rounds.map { r in
+            var cell = "<div class=\"round\(r.isBest ? " best" : "")\"><h3>\(escape(r.label))\(r.isBest ? " (best)" : "")</h3>"
+            if let image = r.image { cell += "<img src=\"\(href(image))\" alt=\"\(escape(r.label))\">" }
+            if let score = r.score { cell += "<p><b>Score \(String(format: "%.1f", score)) / 10</b></p>" }
+            cell += "<p>\(escape(r.summary))</p>"
+            if !r.issues.isEmpty { cell += "<ul>" + r.issues.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
+            return cell + "</div>"
+        }.joined() + "</div>\n"
+    }
+
+    static func metricRows(_ m: DesignMetrics, recipe: Recipe) -> [(String, String)] {
+        let s = m.structure
+        var rows: [(String, String)] = [
+            ("Structure", "\(recipe.family.rawValue) \(recipe.mode.rawValue), \(recipe.tiledSize) voxels of \(format(m.voxelSizeMM)) mm"),
+            ("Solid fraction", String(format: "%.4f (target %.4f)", m.solidFraction, m.targetSolidFraction)),
+            ("Characteristic length", String(format: "%.3g mm", s.twoPoint.characteristicLengthMM)),
+            ("Correlation lengths x, y, z", s.twoPoint.correlationLengthsMM.map { format($0) }.joined(separator: ", ") + " mm"),
+            ("Anisotropy", String(format: "%.2f", s.twoPoint.anisotropyRatio)),
+            ("Bodies, enclosed voids, genus", "\(s.topology.solidComponents), \(s.topology.voidsEnclosed), \(s.topology.genus.map(String.init) ?? "-")"),
+        ]
+        if let t = s.solidThickness {
+            rows.append(("Solid thickness (min, 5th pct, mean)", String(format: "%.3g, %.3g, %.3g mm", t.minimumMM, t.percentile5MM, t.meanMM)))
+        }
+        if let t = s.poreThickness {
+            rows.append(("Pore size (min, 5th pct, mean)", String(format: "%.3g, %.3g, %.3g mm", t.minimumMM, t.percentile5MM, t.meanMM)))
+        }
+        if m.triangles > 0 {
+            rows.append(("Mesh", "\(m.triangles) triangles, \(m.watertight == true ? "watertight" : "NOT watertight"), \(m.meshShells ?? 0) shell(s)"))
+            if let v = m.volumeMM3, let a = m.surfaceAreaMM2 {
+                rows.append(("Volume, surface", String(format: "%.2f mm³, %.2f mm²", v, a)))
+            }
+        }
+        rows.append(("Seed", "\(recipe.seed)"))
+        return rows
+    }
+
+    static func format(_ v: Double) -> String { String(format: "%.3g", v) }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// A relative link: each path segment percent-encoded.
+    static func href(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map {
+            String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? String($0)
+        }.joined(separator: "/")
+    }
+}
