@@ -10,14 +10,18 @@ struct CephaloForgeCommand: ParsableCommand {
             (family, solid fraction, wavelength, extent, size, seed), a periodic spectral random \
             field cut at exactly that solid fraction, a closed binary STL in millimetres, one PNG \
             per z layer, metrics.json, and pictures: a shaded render, a slice montage, plots and \
-            report.html. Everything runs locally.
+            report.html. Everything runs locally; with --cephalo-url (or CEPHALO_BASE_URL) a Cephalo model \
+            behind an OpenAI-compatible server describes prompts and critiques designs.
 
             Examples:
               cephalo-forge generate "spinodal foam, 35% solid, 10 mm cube" --size 128 --seed 7
               cephalo-forge generate --recipe spinodal-foam --out Outputs/foam
               cephalo-forge describe "blob particles, 70% porosity, 5 mm cube"
               cephalo-forge render Outputs/foam --views all --color thickness
+              cephalo-forge iterate "spinodal foam, 30% solid, 1.5 mm features" --rounds 4 --out Outputs/loop
+              cephalo-forge critique Outputs/foam --target "spinodal foam, 30% solid"
             """,
         version: "0.1.0",
-        subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self])
+        subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
+                      IterateCommand.self])
 }

@@ -19,6 +19,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup(title: "Pictures") var imageArguments: ImageArguments
 
+    @OptionGroup(title: "Cephalo") var cephaloOptions: CephaloOptions
+
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var out: String?
 
@@ -27,12 +29,17 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let resolved = try RecipeResolver.resolve(recipeOptions.request)
+            let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: cephaloOptions.setup().describer())
+            for note in resolved.notes { printError("warning: \(note)") }
             let folder = out.map { URL(fileURLWithPath: $0) }
                 ?? OutputLayout.defaultFolder(slug: resolved.slug,
                                               root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             var options = outputOptions.designOptions
             options.images = imageArguments.imageOptions
+            if let exchange = resolved.exchange {
+                options.extraFiles["describe-request.json"] = exchange.requestBody
+                if let reply = exchange.replyBody { options.extraFiles["describe-reply.json"] = reply }
+            }
             let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
                                                       options: options,
                                                       progress: ProgressReporter(quiet: quiet))

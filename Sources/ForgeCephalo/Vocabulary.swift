@@ -124,7 +124,9 @@ enum Vocabulary {
             let mm = unit.hasPrefix("c") ? value * 10 : (unit.hasPrefix("m") && !unit.hasPrefix("micr") ? value : value / 1000)
             let before = text.clause(before: m.range)
             let words = before.isEmpty ? m.whole : before + " " + m.whole
-            func mentions(_ list: [String]) -> Bool { list.contains { before.contains($0) } }
+            // The noun may come before the length ("wavelength 2 mm") or right after it ("2 mm wavelength").
+            let following = text.after(m.range).trimmingCharacters(in: .whitespaces)
+            func mentions(_ list: [String]) -> Bool { list.contains { before.contains($0) || following.hasPrefix($0) } }
             if mentions(["min feature", "minimum feature", "smallest feature", "min. feature"]) {
                 recipe.minFeatureMM = mm
                 from["min_feature_mm"] = words

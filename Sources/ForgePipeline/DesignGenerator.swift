@@ -93,6 +93,9 @@ public enum DesignGenerator {
         let staged = stage.staged
         try timed("writing") {
             try AtomicFile.write(recipeData, to: staged.recipeURL)
+            for (name, data) in options.extraFiles.sorted(by: { $0.key < $1.key }) {
+                try AtomicFile.write(data, to: staged.folder.appendingPathComponent(name))
+            }
             try SliceStackWriter.write(field, to: staged.slicesURL, textKey: OutputLayout.sliceTextKey,
                                        text: String(decoding: recipeData, as: UTF8.self)) { progress.update("slices", $0) }
             if let mesh {

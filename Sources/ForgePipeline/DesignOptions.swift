@@ -1,4 +1,5 @@
 import ForgeFormats
+import Foundation
 
 /// How a design is written, beyond what its recipe fixes.
 public struct DesignOptions: Sendable {
@@ -16,6 +17,8 @@ public struct DesignOptions: Sendable {
     public var maxTriangles: Int
     /// Renders, slice montage, plots and report.html.
     public var images: ImageOptions
+    /// Further files to put in the design folder (name → contents), such as a model exchange.
+    public var extraFiles: [String: Data] = [:]
 
     /// Consumer slicers handle about a million triangles on a plate; above that they slow
     /// down or refuse, so printable output is kept at or below it unless asked otherwise.

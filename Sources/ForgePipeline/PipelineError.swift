@@ -5,6 +5,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case emptySolid
     case noThicknessMap
     case notADesign(path: String, reason: String)
+    case badCephaloURL(String)
+    case badRounds(Int)
 
     public var description: String {
         switch self {
@@ -19,6 +21,10 @@ public enum PipelineError: Error, CustomStringConvertible {
             return "colouring by thickness needs the design's voxels: render a design folder, not a bare mesh"
         case let .notADesign(path, reason):
             return "\(path) is not a design folder (\(reason)); pass a folder written by generate, or an .stl file"
+        case let .badCephaloURL(text):
+            return "'\(text)' is not an http(s) URL; set --cephalo-url or CEPHALO_BASE_URL to e.g. http://localhost:1234/v1"
+        case let .badRounds(n):
+            return "--rounds \(n) is out of range; use 1 to 20 rounds"
         }
     }
 }

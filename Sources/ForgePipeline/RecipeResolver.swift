@@ -32,12 +32,17 @@ public struct ResolvedRecipe: Sendable {
     public var sources: [(key: String, source: String)]
     /// Folder name for the default output location.
     public var slug: String
+    /// What the describer wants the user to know (a Cephalo fallback, clamped values).
+    public var notes: [String] = []
+    /// The Cephalo exchange, when a model described the prompt.
+    public var exchange: ChatExchange?
 }
 
 public enum RecipeResolver {
     public static func resolve(_ request: RecipeRequest, describer: Describer = LocalDescriber()) throws -> ResolvedRecipe {
         var recipe: Recipe
         var sources: [String: String] = [:]
+        var notes: [String] = [], exchange: ChatExchange?
         if let reference = request.recipeReference {
             if let prompt = request.prompt, !prompt.isEmpty {
                 throw ResolveError.promptAndRecipe(prompt: prompt)
@@ -49,6 +54,9 @@ public enum RecipeResolver {
             let description = try describer.describe(prompt)
             recipe = description.recipe
             for (key, words) in description.fromPrompt { sources[key] = "prompt: \"\(words)\"" }
+            for (key, value) in description.fromModel { sources[key] = "cephalo: \(value)" }
+            notes = description.notes
+            exchange = description.exchange
         }
         if let size = request.size {
             recipe.size = size
@@ -65,7 +73,7 @@ public enum RecipeResolver {
         try recipe.validate()
         let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }
         let slug = LocalDescriber.slug(recipe.name ?? recipe.prompt ?? "design")
-        return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug)
+        return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug, notes: notes, exchange: exchange)
     }
 }
 

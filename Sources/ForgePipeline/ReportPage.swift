@@ -1,5 +1,6 @@
 import ForgeCore
 import ForgeFormats
+import ForgeRender
 import Foundation
 
 /// `report.html`: one self-contained page per design folder (inline style, no script,
@@ -12,14 +13,18 @@ public enum ReportPage {
         public var label: String
         /// Image path relative to the report.
         public var image: String?
+        /// The round's own report, relative to this one.
+        public var link: String?
         public var score: Double?
         public var summary: String
         public var issues: [String]
         public var isBest: Bool
 
-        public init(label: String, image: String?, score: Double?, summary: String, issues: [String], isBest: Bool) {
+        public init(label: String, image: String?, link: String? = nil, score: Double?, summary: String, issues: [String],
+                    isBest: Bool) {
             self.label = label
             self.image = image
+            self.link = link
             self.score = score
             self.summary = summary
             self.issues = issues
@@ -29,18 +34,22 @@ public enum ReportPage {
 
     /// Writes the report of the design in `folder` (its files as they are now, plus the
     /// report itself).
+    /// `assetPrefix` is where the design's montage and plots lie relative to `folder` (for
+    /// a report about a design in a subfolder, like an iteration's best round).
     public static func write(into folder: URL, recipe: Recipe, metrics: DesignMetrics, renders: [String],
-                             rounds: [Round] = []) throws {
+                             rounds: [Round] = [], assetPrefix: String = "", heading: String? = nil) throws {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { !$0.hasPrefix(".") }
-        let files = Array(Set(names + [fileName, OutputLayout.metrics])).sorted()
-        let page = html(recipe: recipe, metrics: metrics, renders: renders, files: files, folder: folder, rounds: rounds)
+        let files = Array(Set(names + [fileName] + (assetPrefix.isEmpty ? [OutputLayout.metrics] : []))).sorted()
+        let page = html(recipe: recipe, metrics: metrics, renders: renders, files: files, folder: folder, rounds: rounds,
+                        assetPrefix: assetPrefix, heading: heading)
         try AtomicFile.write(Data(page.utf8), to: folder.appendingPathComponent(fileName))
     }
 
     static func html(recipe: Recipe, metrics m: DesignMetrics, renders: [String], files: [String], folder: URL,
-                     rounds: [Round]) -> String {
-        let title = recipe.name ?? recipe.prompt ?? "CephaloForge design"
+                     rounds: [Round], assetPrefix: String = "", heading: String? = nil) -> String {
+        let title = heading ?? recipe.name ?? recipe.prompt ?? "CephaloForge design"
+        let exists = { (path: String) in FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path) }
         let verdict = m.printability
         var body = "<h1>\(escape(title))</h1>\n"
         if let prompt = recipe.prompt { body += "<p class=\"prompt\">“\(escape(prompt))”</p>\n" }
@@ -51,13 +60,13 @@ public enum ReportPage {
             body += "<ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
         if !rounds.isEmpty { body += roundsSection(rounds) }
-        let pictures = renders + [DesignImages.montage].filter(files.contains)
+        let pictures = renders + [assetPrefix + DesignImages.montage].filter(exists)
         if !pictures.isEmpty {
             body += "<h2>Views</h2>\n<div class=\"grid\">"
                 + pictures.map { "<figure><a href=\"\(href($0))\"><img src=\"\(href($0))\" alt=\"\(escape($0))\"></a><figcaption>\(escape($0))</figcaption></figure>" }.joined()
                 + "</div>\n"
         }
-        let plots = [DesignImages.twoPointPlot, DesignImages.thicknessPlot, DesignImages.layersPlot].filter(files.contains)
+        let plots = [DesignImages.twoPointPlot, DesignImages.thicknessPlot, DesignImages.layersPlot].map { assetPrefix + $0 }.filter(exists)
         if !plots.isEmpty {
             body += "<h2>Plots</h2>\n<div class=\"grid\">"
                 + plots.map { "<figure><img src=\"\(href($0))\" alt=\"\(escape($0))\"></figure>" }.joined() + "</div>\n"
@@ -112,7 +121,9 @@ public enum ReportPage {
 
     static func roundsSection(_ rounds: [Round]) -> String {
         "<h2>Rounds</h2>\n<div class=\"grid\">" + rounds.map { r in
-            var cell = "<div class=\"round\(r.isBest ? " best" : "")\"><h3>\(escape(r.label))\(r.isBest ? " (best)" : "")</h3>"
+            let label = escape(r.label) + (r.isBest ? " (best)" : "")
+            var cell = "<div class=\"round\(r.isBest ? " best" : "")\"><h3>"
+                + (r.link.map { "<a href=\"\(href($0))\">\(label)</a>" } ?? label) + "</h3>"
             if let image = r.image { cell += "<img src=\"\(href(image))\" alt=\"\(escape(r.label))\">" }
             if let score = r.score { cell += "<p><b>Score \(String(format: "%.1f", score)) / 10</b></p>" }
             cell += "<p>\(escape(r.summary))</p>"
@@ -149,10 +160,7 @@ public enum ReportPage {
 
     static func format(_ v: Double) -> String { String(format: "%.3g", v) }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { text.markupEscaped }
 
     /// A relative link: each path segment percent-encoded.
     static func href(_ path: String) -> String {

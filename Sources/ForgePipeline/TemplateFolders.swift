@@ -1,10 +1,21 @@
 import Foundation
 
-/// Where recipe templates (`Templates/recipes/*.yaml`) are looked up: `$CEPHALO_FORGE_TEMPLATES`,
-/// then `Templates/` in the current folder and its parents, then beside the executable's
-/// package checkout.
+/// Where templates (`Templates/recipes/*.yaml`, `Templates/prompts/*.md`) are looked up:
+/// `$CEPHALO_FORGE_TEMPLATES`, then `Templates/` in the current folder and its parents, then
+/// beside the executable's package checkout.
 public enum TemplateFolders {
     public static func recipeFolders() -> [URL] {
+        roots().map { $0.appendingPathComponent("recipes") }
+    }
+
+    /// The first `prompts` folder that holds the describe and critique templates.
+    public static func promptFolder() -> URL? {
+        roots().map { $0.appendingPathComponent("prompts") }.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("critique.md").path)
+        }
+    }
+
+    static func roots() -> [URL] {
         var roots: [URL] = []
         if let env = ProcessInfo.processInfo.environment["CEPHALO_FORGE_TEMPLATES"], !env.isEmpty {
             roots.append(URL(fileURLWithPath: env))
@@ -23,6 +34,6 @@ public enum TemplateFolders {
             }
         }
         var seen = Set<String>()
-        return roots.map { $0.appendingPathComponent("recipes") }.filter { seen.insert($0.path).inserted }
+        return roots.filter { seen.insert($0.path).inserted }
     }
 }

@@ -139,8 +139,13 @@ public struct SVGPlot {
         return String(format: abs(v) < 0.1 ? "%.3g" : "%.2g", v)
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    static func escape(_ text: String) -> String { text.markupEscaped }
+}
+
+extension String {
+    /// The text with &, <, > and " escaped for HTML or SVG.
+    public var markupEscaped: String {
+        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

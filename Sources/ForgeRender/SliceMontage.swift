@@ -41,7 +41,10 @@ public enum SliceMontage {
         var image = RGBImage(width: gap + cols * (cellW + gap), height: gap + rows * (cellH + gap), fill: paper)
         for (k, panel) in panels.enumerated() {
             let left = gap + (k % cols) * (cellW + gap), top = gap + (k / cols) * (cellH + gap)
-            image.draw(text: panel.label, x: left, y: top, scale: scale, color: SIMD3(30, 30, 36))
+            // A label wider than its panel is drawn smaller.
+            let fits = RGBImage.textWidth(panel.label, scale: scale) <= cellW
+            image.draw(text: panel.label, x: left, y: top + (fits ? 0 : RGBImage.textHeight(scale: 1) / 2),
+                       scale: fits ? scale : 1, color: SIMD3(30, 30, 36))
             let y0 = top + labelHeight
             // Row 0 of an image is the top: v (y or z) grows upwards on screen.
             for v in 0..<panel.height {

@@ -1,0 +1,180 @@
+import ForgeCore
+import Foundation
+
+/// Changes named recipe parameters from model replies and critiques, keeping every value
+/// inside its bounds: an out-of-range value is clamped with a warning, an unknown
+/// parameter or a value of the wrong type is reported and ignored.
+public enum RecipeAdjuster {
+    /// A new value: absolute, or a relative change ("-10%" → ×0.9; "+0.05" → +0.05).
+    public enum Change: Sendable, Equatable {
+        case set(AdjustmentValue)
+        case scale(Double)
+        case add(Double)
+    }
+
+    /// Parameters a reply or critique may change.
+    public static let parameters = ["family", "mode", "solid_fraction", "wavelength_mm", "bandwidth", "extent_mm",
+                                    "min_feature_mm", "axis", "cone_angle_deg", "beta", "printer_resolution_mm", "seed"]
+
+    /// The numeric bounds of `parameter` for `recipe` (some depend on its extent and size).
+    public static func bounds(_ parameter: String, for recipe: Recipe) -> ClosedRange<Double>? {
+        switch parameter {
+        case "solid_fraction": return 0.05...0.95
+        case "wavelength_mm": return (4 * recipe.voxelSizeMM)...recipe.extentMM
+        case "bandwidth": return Recipe.Limits.bandwidth
+        case "extent_mm": return 0.5...1000
+        case "min_feature_mm": return 0...(recipe.extentMM / 4)
+        case "cone_angle_deg": return 15...90
+        case "beta": return 0...6
+        case "printer_resolution_mm": return 0.005...5
+        case "seed": return 0...Double(UInt32.max)
+        default: return nil
+        }
+    }
+
+    /// Parses a relative change: "-10%", "+15 %", "+0.05", "-0.1".
+    public static func parseChange(_ text: String) -> Change? {
+        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
+        if t.hasSuffix("%"), let p = Double(t.dropLast()) { return .scale(1 + p / 100) }
+        if let d = Double(t) { return .add(d) }
+        return nil
+    }
+
+    /// Applies `change` to `parameter` of `recipe`. Returns a note for the log ("solid_fraction
+    /// 0.5 → 0.3") or throws a reason the change was ignored; clamping adds a warning.
+    @discardableResult
+    public static func apply(_ parameter: String, _ change: Change, to recipe: inout Recipe,
+                             warnings: inout [String]) throws(AdjustmentRejected) -> String {
+        let key = parameter.lowercased().replacingOccurrences(of: " ", with: "_")
+        guard parameters.contains(key) else {
+            throw AdjustmentRejected(reason: "unknown parameter '\(parameter)' ignored (known: \(parameters.joined(separator: ", ")))")
+        }
+        switch key {
+        case "family", "mode", "axis":
+            guard case .set(.text(let text)) = change else {
+                throw AdjustmentRejected(reason: "\(key) needs a name, not \(change)")
+            }
+            return try setName(key, text, in: &recipe)
+        default:
+            let old = number(key, of: recipe)
+            var value: Double
+            switch change {
+            case .set(.number(let v)): value = v
+            case .set(.text(let text)):
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if key == "solid_fraction", trimmed.hasSuffix("%"), let p = Double(trimmed.dropLast()) {
+                    value = p / 100
+                } else if let v = Double(trimmed) {
+                    value = v
+                } else {
+                    throw AdjustmentRejected(reason: "\(key) needs a number, not \"\(text)\"")
+                }
+            case .scale(let f): value = old * f
+            case .add(let d): value = old + d
+            }
+            guard value.isFinite else { throw AdjustmentRejected(reason: "\(key) got a value that is not finite") }
+            if key == "solid_fraction", value > 1, value <= 100 { value /= 100 }
+            let range = bounds(key, for: recipe)!
+            let clamped = min(max(value, range.lowerBound), range.upperBound)
+            if clamped != value {
+                warnings.append(String(format: "%@ %.4g is outside %.4g…%.4g; clamped to %.4g", key, value,
+                                       range.lowerBound, range.upperBound, clamped))
+            }
+            setNumber(key, clamped, in: &recipe)
+            return String(format: "%@ %.4g → %.4g", key, old, clamped)
+        }
+    }
+
+    static func number(_ key: String, of r: Recipe) -> Double {
+        switch key {
+        case "solid_fraction": return r.solidFraction
+        case "wavelength_mm": return r.wavelengthMM
+        case "bandwidth": return r.bandwidth
+        case "extent_mm": return r.extentMM
+        case "min_feature_mm": return r.minFeatureMM
+        case "cone_angle_deg": return r.coneAngleDeg
+        case "beta": return r.beta
+        case "printer_resolution_mm": return r.printerResolutionMM
+        case "seed": return Double(r.seed)
+        default: return .nan
+        }
+    }
+
+    static func setNumber(_ key: String, _ v: Double, in r: inout Recipe) {
+        switch key {
+        case "solid_fraction": r.solidFraction = v
+        case "wavelength_mm": r.wavelengthMM = v
+        case "bandwidth": r.bandwidth = v
+        case "extent_mm":
+            r.extentMM = v
+            // Keep the wavelength representable at the new voxel size.
+            r.wavelengthMM = min(max(r.wavelengthMM, 4 * r.voxelSizeMM), v)
+        case "min_feature_mm": r.minFeatureMM = v
+        case "cone_angle_deg": r.coneAngleDeg = v
+        case "beta": r.beta = v
+        case "printer_resolution_mm": r.printerResolutionMM = v
+        case "seed": r.seed = UInt64(v.rounded())
+        default: break
+        }
+    }
+
+    static func setName(_ key: String, _ text: String, in r: inout Recipe) throws(AdjustmentRejected) -> String {
+        let name = text.lowercased().trimmingCharacters(in: .whitespaces)
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        switch key {
+        case "family":
+            guard let f = StructureFamily(rawValue: name) else {
+                throw AdjustmentRejected(reason: "family '\(text)' is not one of "
+                    + StructureFamily.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            defer { r.family = f }
+            return "family \(r.family.rawValue) → \(f.rawValue)"
+        case "mode":
+            guard let m = PhaseMode(rawValue: name) else {
+                throw AdjustmentRejected(reason: "mode '\(text)' is not network or sheet")
+            }
+            defer { r.mode = m }
+            return "mode \(r.mode.rawValue) → \(m.rawValue)"
+        default:
+            guard let a = Axis(rawValue: name) else { throw AdjustmentRejected(reason: "axis '\(text)' is not x, y or z") }
+            defer { r.axis = a }
+            return "axis \(r.axis.rawValue) → \(a.rawValue)"
+        }
+    }
+}
+
+/// Why one adjustment was not applied.
+public struct AdjustmentRejected: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}
+
+/// A value in a reply: a number or a piece of text.
+public enum AdjustmentValue: Sendable, Equatable, Codable {
+    case number(Double)
+    case text(String)
+
+    /// From a JSONSerialization value (numbers, strings; booleans are not values).
+    public init?(json: Any) {
+        if let s = json as? String {
+            self = .text(s)
+        } else if let n = json as? NSNumber, !String(describing: type(of: n)).contains("Boolean") {
+            self = .number(n.doubleValue)
+        } else {
+            return nil
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .text(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let d): try c.encode(d)
+        case .text(let s): try c.encode(s)
+        }
+    }
+}
