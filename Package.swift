@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, imports pointing down only:
 //   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics → FFT → Core
-//   C targets (CFFTW, CPNG, CAssimp, CGL) are each imported by exactly one Swift target.
+//   C targets (CFFTW, CPNG, CAssimp, CGL, COpenBLAS) are each imported by exactly one Swift target.
 let package = Package(
     name: "CephaloForge",
     platforms: [.macOS(.v13)],
@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CAssimp", linkerSettings: [.linkedLibrary("assimp")]),
         .target(name: "CGL", linkerSettings: [.linkedLibrary("EGL"), .linkedLibrary("GL")]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Core values
         .target(name: "ForgeCore"),
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "ForgeMorphology", dependencies: ["ForgeCore"]),
         .target(name: "ForgeMeshing", dependencies: ["ForgeCore"]),
         .target(name: "ForgeMetrics", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology"]),
+        .target(name: "ForgeStatistics", dependencies: ["COpenBLAS"]),
 
         // Formats and the model layer
         .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "Yams", "ZIPFoundation"]),
@@ -42,11 +44,11 @@ let package = Package(
         // Pipeline, umbrella and CLI
         .target(name: "ForgePipeline", dependencies: [
             "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
-            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics",
         ]),
         .target(name: "CephaloForge", dependencies: [
             "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
-            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgePipeline",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgePipeline",
         ]),
         .executableTarget(name: "CephaloForgeCLI", dependencies: [
             "CephaloForge",

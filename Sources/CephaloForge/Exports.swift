@@ -7,4 +7,5 @@
 @_exported import ForgeMorphology
 @_exported import ForgePipeline
 @_exported import ForgeRender
+@_exported import ForgeStatistics
 @_exported import ForgeSynthesis

@@ -20,8 +20,9 @@ struct CephaloForgeCommand: ParsableCommand {
               cephalo-forge render Outputs/foam --views all --color thickness
               cephalo-forge iterate "spinodal foam, 30% solid, 1.5 mm features" --rounds 4 --out Outputs/loop
               cephalo-forge critique Outputs/foam --target "spinodal foam, 30% solid"
+              cephalo-forge batch Templates/sweeps/foam-sweep.yaml --jobs 2 --out Outputs/sweep
             """,
         version: "0.1.0",
         subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
-                      IterateCommand.self])
+                      IterateCommand.self, BatchCommand.self])
 }

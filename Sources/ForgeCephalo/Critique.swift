@@ -1,3 +1,4 @@
+import ForgeCore
 import Foundation
 
 /// A judgement of one design against its target, from the model or the local critic.
@@ -13,12 +14,12 @@ public struct Critique: Codable, Sendable, Equatable {
     public struct Adjustment: Codable, Sendable, Equatable {
         public var parameter: String
         /// The new value, or nil when `change` gives a relative change.
-        public var value: AdjustmentValue?
+        public var value: ParameterValue?
         /// A relative change: "-10%" or "+0.05".
         public var change: String?
         public var reason: String
 
-        public init(parameter: String, value: AdjustmentValue? = nil, change: String? = nil, reason: String) {
+        public init(parameter: String, value: ParameterValue? = nil, change: String? = nil, reason: String) {
             self.parameter = parameter
             self.value = value
             self.change = change
@@ -69,7 +70,7 @@ public struct Critique: Codable, Sendable, Equatable {
                 dropped.append("an adjustment without a parameter was ignored")
                 continue
             }
-            let value = entry["value"].flatMap(AdjustmentValue.init(json:))
+            let value = entry["value"].flatMap(ParameterValue.init(json:))
             let change = entry["change"] as? String
             guard value != nil || change.flatMap(RecipeAdjuster.parseChange) != nil else {
                 dropped.append("the adjustment of \(parameter) has no usable value or change")

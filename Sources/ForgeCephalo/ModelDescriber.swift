@@ -52,7 +52,7 @@ public struct ModelDescriber: Describer {
         let order = ["extent_mm"] + RecipeAdjuster.parameters.filter { $0 != "extent_mm" && $0 != "seed" }
         for key in order {
             guard let raw = lowered[key] else { continue }
-            guard let value = AdjustmentValue(json: raw) else {
+            guard let value = ParameterValue(json: raw) else {
                 notes.append("Cephalo gave \(key) = \(raw), not a number or a name; ignored")
                 continue
             }

@@ -7,7 +7,7 @@ import Foundation
 public enum RecipeAdjuster {
     /// A new value: absolute, or a relative change ("-10%" → ×0.9; "+0.05" → +0.05).
     public enum Change: Sendable, Equatable {
-        case set(AdjustmentValue)
+        case set(ParameterValue)
         case scale(Double)
         case add(Double)
     }
@@ -149,11 +149,7 @@ public struct AdjustmentRejected: Error, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// A value in a reply: a number or a piece of text.
-public enum AdjustmentValue: Sendable, Equatable, Codable {
-    case number(Double)
-    case text(String)
-
+extension ParameterValue {
     /// From a JSONSerialization value (numbers, strings; booleans are not values).
     public init?(json: Any) {
         if let s = json as? String {
@@ -162,19 +158,6 @@ public enum AdjustmentValue: Sendable, Equatable, Codable {
             self = .number(n.doubleValue)
         } else {
             return nil
-        }
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .text(try c.decode(String.self)) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .number(let d): try c.encode(d)
-        case .text(let s): try c.encode(s)
         }
     }
 }

@@ -139,11 +139,11 @@ extension GridSize {
 }
 
 /// A coding key for any string, used to list the keys a file actually contains.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+public struct AnyCodingKey: CodingKey {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
 }
 
 /// The candidate closest to `word` by edit distance, if it is plausibly a misspelling.

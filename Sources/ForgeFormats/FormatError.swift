@@ -7,6 +7,7 @@ public enum FormatError: Error, CustomStringConvertible {
     case recipeNotFound(name: String, searched: [String])
     case unknownFormat(String, known: [String])
     case printer(String)
+    case sweep(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +19,8 @@ public enum FormatError: Error, CustomStringConvertible {
             return "PNG error in \(path): \(message)"
         case let .recipe(path, reason):
             return "bad recipe file \(path): \(reason)"
+        case let .sweep(path, reason):
+            return "sweep file \(path): \(reason)"
         case let .printer(message):
             return "printer slices: \(message)"
         case let .unknownFormat(name, known):

@@ -134,7 +134,7 @@ public struct SVGPlot {
         return head + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + axes + body + labels + "</svg>\n"
     }
 
-    static func label(_ v: Double) -> String {
+    public static func label(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
         return String(format: abs(v) < 0.1 ? "%.3g" : "%.2g", v)
     }
