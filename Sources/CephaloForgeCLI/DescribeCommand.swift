@@ -17,7 +17,9 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: cephaloOptions.setup().describer())
+            let picture = recipeOptions.image.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
+            let describer = try cephaloOptions.setup().describer(image: picture.map { ChatImage(name: "input.png", png: $0) })
+            let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: describer)
             for note in resolved.notes { printError("warning: \(note)") }
             let data = try JSONFile.encode(resolved.recipe)
             FileHandle.standardOutput.write(data)

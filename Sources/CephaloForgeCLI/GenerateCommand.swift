@@ -29,7 +29,10 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: cephaloOptions.setup().describer())
+            // With a server and a picture, Cephalo sees the picture too.
+            let picture = recipeOptions.image.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
+            let describer = try cephaloOptions.setup().describer(image: picture.map { ChatImage(name: "input.png", png: $0) })
+            let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: describer)
             for note in resolved.notes { printError("warning: \(note)") }
             let folder = out.map { URL(fileURLWithPath: $0) }
                 ?? OutputLayout.defaultFolder(slug: resolved.slug,

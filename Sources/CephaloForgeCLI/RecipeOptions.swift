@@ -23,7 +23,23 @@ struct RecipeOptions: ParsableArguments {
         valueName: "NxMxK"))
     var tile: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A PNG picture of the wanted structure: its two-point statistics set the field (in x–y, extended to z).",
+        valueName: "png"))
+    var image: String?
+
+    @Flag(name: .long, help: "With --image: the dark phase is solid.")
+    var invert = false
+
+    @Option(name: .customLong("image-pixel-mm"), help: ArgumentHelp(
+        "With --image: the size of one pixel in mm (default: the image spans the volume's x extent).", valueName: "mm"))
+    var imagePixelMM: Double?
+
     func validate() throws {
+        if image == nil && (invert || imagePixelMM != nil) {
+            throw ValidationError("--invert and --image-pixel-mm need --image")
+        }
+        if let imagePixelMM, !(imagePixelMM > 0) { throw ValidationError("--image-pixel-mm must be greater than 0") }
         if let size, GridSize(parsing: size) == nil {
             throw ValidationError("--size \(size) is not a size: write 128, 512x512 or 128x128x64")
         }
@@ -37,7 +53,8 @@ struct RecipeOptions: ParsableArguments {
 
     var request: RecipeRequest {
         RecipeRequest(prompt: prompt, recipeReference: recipe, size: size.flatMap(GridSize.init(parsing:)), seed: seed,
-                      tile: tile.flatMap(Self.counts))
+                      tile: tile.flatMap(Self.counts),
+                      image: image.map { ImageReference(path: $0, pixelMM: imagePixelMM, invert: invert) })
     }
 
     static func counts(_ text: String) -> [Int]? {

@@ -1,7 +1,7 @@
 extension Recipe: Codable {
     /// The recipe's keys as they appear in files.
     public enum Key: String, CodingKey, CaseIterable, Sendable {
-        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading, tile
+        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading, tile, image
         case solidFraction = "solid_fraction"
         case wavelengthMM = "wavelength_mm"
         case coneAnglesDeg = "cone_angles_deg"
@@ -58,6 +58,7 @@ extension Recipe: Codable {
         minWavelengthMM = try value(.minWavelengthMM, d.minWavelengthMM)
         blend = try value(.blend, d.blend)
         grading = try value(.grading, d.grading)
+        image = try value(.image, d.image)
         keepMainBody = try value(.keepMainBody, d.keepMainBody)
         fillEnclosedVoids = try value(.fillEnclosedVoids, d.fillEnclosedVoids)
         minFeatureMM = try value(.minFeatureMM, d.minFeatureMM)
@@ -89,6 +90,7 @@ extension Recipe: Codable {
         try c.encodeIfPresent(minWavelengthMM, forKey: .minWavelengthMM)
         try c.encodeIfPresent(blend, forKey: .blend)
         try c.encodeIfPresent(grading, forKey: .grading)
+        try c.encodeIfPresent(image, forKey: .image)
         try c.encode(keepMainBody, forKey: .keepMainBody)
         try c.encode(fillEnclosedVoids, forKey: .fillEnclosedVoids)
         try c.encode(minFeatureMM, forKey: .minFeatureMM)
@@ -122,6 +124,7 @@ extension Recipe: Codable {
         case .keepMainBody, .fillEnclosedVoids: return "true or false"
         case .blend: return "a mapping {family, weight, wavelength_mm}"
         case .grading: return "a mapping {axis, fractions: [..]}"
+        case .image: return "a mapping {path, pixel_mm, invert, threshold}"
         default: return "a number"
         }
     }

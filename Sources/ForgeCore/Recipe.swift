@@ -35,6 +35,8 @@ public struct Recipe: Equatable, Sendable {
     public var blend: BlendComponent?
     /// Solid fraction varying along an axis.
     public var grading: Grading?
+    /// A picture whose statistics the field reproduces (instead of the family's spectrum).
+    public var image: ImageReference?
     /// Keep only the solid connected to the largest body (face connectivity).
     public var keepMainBody: Bool
     /// Fill void that does not reach the box faces (trapped resin or powder).

@@ -63,7 +63,10 @@ public enum DesignGenerator {
         }
 
         let targets = FractionTargets(recipe: recipe)
-        var field = try timed("synthesis") { try FieldSynthesis.field(for: recipe) }
+        let picture = try recipe.image.map { try ImageAnalysis($0, fraction: recipe.solidFraction, extentMM: recipe.extentMM) }
+        var field = try timed("synthesis") {
+            try picture.map { try ImageField.field(for: recipe, analysis: $0) } ?? FieldSynthesis.field(for: recipe)
+        }
         timed("threshold") { field.threshold(to: targets) }
         let cleanup = timed("cleanup") { () -> CleanupReport in
             let cleanupOptions = CleanupOptions(recipe: recipe)
@@ -88,6 +91,15 @@ public enum DesignGenerator {
         let built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) } }
         let mesh = built?.mesh
         let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
+
+        var imageMatch: ImageMatch?
+        if let picture, let reference = recipe.image {
+            let generated = try ImageField.sectionStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM)
+            imageMatch = ImageMatch(source: reference.path, image: picture.summary, generated: generated)
+            try PNGCodec.write(picture.binarised, to: stage.staged.folder.appendingPathComponent(DesignImages.imageInput))
+            try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
+                                 to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
+        }
 
         let recipeData = try JSONFile.encode(recipe)
         let staged = stage.staged
@@ -141,7 +153,7 @@ public enum DesignGenerator {
                 topology: structure.topology, solidThickness: structure.solidThickness,
                 poreThickness: structure.poreThickness, watertight: watertight ?? true,
                 printerResolutionMM: recipe.printerResolutionMM),
-            timingsS: timings)
+            timingsS: timings, image: imageMatch)
         var pictures = DesignImages.Written()
         if options.images.enabled {
             let start = Date()
@@ -158,7 +170,9 @@ public enum DesignGenerator {
 
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: field.size.nz,
                             meshFiles: mesh == nil ? [] : options.meshFormats.map(\.fileName),
-                            imageFiles: pictures.renders + pictures.others + (options.images.enabled ? [ReportPage.fileName] : []),
+                            imageFiles: pictures.renders + pictures.others
+                                + (imageMatch == nil ? [] : [DesignImages.imageInput, DesignImages.imageTwoPointPlot])
+                                + (options.images.enabled ? [ReportPage.fileName] : []),
                             warnings: warnings(metrics: metrics, checked: checked) + (built?.notes ?? []) + pictures.warnings)
     }
 

@@ -11,6 +11,28 @@ public enum DesignImages {
     public static let twoPointPlot = "s2.svg"
     public static let thicknessPlot = "thickness.svg"
     public static let layersPlot = "layers.svg"
+    public static let imageInput = "image_input.png"
+    public static let imageTwoPointPlot = "image_s2.svg"
+
+    /// The image's S₂ along x and y beside the structure's along x, y (sections) and z.
+    static func imagePlot(_ picture: ImageAnalysis, structure: TwoPointStatistics) -> String {
+        let s = picture.statistics, p = picture.pixelMM
+        var plot = SVGPlot(title: "S2(r): image against structure", xLabel: "r (mm)", yLabel: "S2")
+        let phi = picture.fraction
+        plot.reference = (phi * phi, String(format: "φ² = %.3f", phi * phi))
+        let reach = min(Double(s.radiusX) * p, structure.distanceMM.last ?? 0)
+        let imageX = (0...s.radiusX).filter { Double($0) * p <= reach }
+        let imageY = (0...s.radiusY).filter { Double($0) * p <= reach }
+        let keep = structure.distanceMM.indices.filter { structure.distanceMM[$0] <= reach }
+        let hasZ = structure.s2Z.count == structure.distanceMM.count
+        return plot.lines([
+            .init(name: "image x", x: imageX.map { Double($0) * p }, y: imageX.map { s.value(dx: $0, dy: 0) }, color: "#d1495b", dashed: true),
+            .init(name: "image y", x: imageY.map { Double($0) * p }, y: imageY.map { s.value(dx: 0, dy: $0) }, color: "#00798c", dashed: true),
+            .init(name: "structure x", x: keep.map { structure.distanceMM[$0] }, y: keep.map { structure.s2X[$0] }, color: "#d1495b"),
+            .init(name: "structure y", x: keep.map { structure.distanceMM[$0] }, y: keep.map { structure.s2Y[$0] }, color: "#00798c"),
+        ] + (hasZ ? [.init(name: "structure z", x: keep.map { structure.distanceMM[$0] }, y: keep.map { structure.s2Z[$0] },
+                           color: "#edae49")] : []))
+    }
 
     /// What was written, and why anything expected was not.
     public struct Written: Sendable {

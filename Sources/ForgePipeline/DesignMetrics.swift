@@ -42,6 +42,8 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var printability: PrintabilityVerdict
     /// Seconds per stage: synthesis, threshold, cleanup, metrics, meshing, checks, writing, total.
     public var timingsS: [String: Double]
+    /// For designs rebuilt from a picture: its statistics beside the structure's.
+    public var image: ImageMatch?
 
     enum CodingKeys: String, CodingKey {
         case solidFraction = "solid_fraction"
@@ -66,7 +68,7 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case eulerCharacteristicMesh = "euler_characteristic_mesh"
         case boundsMinMM = "bounds_min_mm"
         case boundsMaxMM = "bounds_max_mm"
-        case cleanup, structure, printability
+        case cleanup, structure, printability, image
         case timingsS = "timings_s"
     }
 }

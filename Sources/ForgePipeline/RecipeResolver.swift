@@ -11,9 +11,12 @@ public struct RecipeRequest: Sendable {
     public var size: GridSize?
     public var seed: UInt64?
     public var tile: [Int]?
+    /// A picture to rebuild: its statistics set the structure (see `ImageReference`).
+    public var image: ImageReference?
 
     public init(prompt: String? = nil, recipeReference: String? = nil, size: GridSize? = nil, seed: UInt64? = nil,
-                tile: [Int]? = nil) {
+                tile: [Int]? = nil, image: ImageReference? = nil) {
+        self.image = image
         self.prompt = prompt
         self.recipeReference = recipeReference
         self.size = size
@@ -69,6 +72,29 @@ public enum RecipeResolver {
         if let tile = request.tile {
             recipe.tile = tile
             sources["tile"] = "--tile"
+        }
+        if var reference = request.image {
+            reference.path = URL(fileURLWithPath: reference.path).standardizedFileURL.path
+            // A fraction from the prompt cuts the image there; otherwise Otsu's method does,
+            // and the image's fraction becomes the recipe's.
+            let fromPrompt = sources["solid_fraction"]?.hasPrefix("prompt") == true
+            reference.threshold = fromPrompt ? .fraction : .otsu
+            let analysis = try ImageAnalysis(reference, fraction: recipe.solidFraction, extentMM: recipe.extentMM)
+            if reference.threshold == .otsu {
+                recipe.solidFraction = (analysis.fraction * 10_000).rounded() / 10_000
+                recipe.grading = nil
+                sources["solid_fraction"] = "image (Otsu's threshold)"
+            }
+            // For the record and the critic: the spinodal wavelength with the same 1/e length.
+            let lengths = analysis.summary.correlationLengthsMM
+            let wavelength = 3.8 * lengths.reduce(0, +) / Double(lengths.count)
+            recipe.wavelengthMM = min(max(wavelength, 2 * recipe.voxelSizeMM), recipe.extentMM)
+            sources["wavelength_mm"] = "image statistics"
+            if lengths.min()! < recipe.voxelSizeMM {
+                notes.append(String(format: "the image's features (%.3g mm) are finer than a voxel (%.3g mm); "
+                    + "raise --size or set --image-pixel-mm", lengths.min()!, recipe.voxelSizeMM))
+            }
+            recipe.image = reference
         }
         try recipe.validate()
         let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }

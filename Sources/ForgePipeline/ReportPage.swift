@@ -60,13 +60,14 @@ public enum ReportPage {
             body += "<ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
         if !rounds.isEmpty { body += roundsSection(rounds) }
-        let pictures = renders + [assetPrefix + DesignImages.montage].filter(exists)
+        let pictures = renders + [assetPrefix + DesignImages.montage, assetPrefix + DesignImages.imageInput].filter(exists)
         if !pictures.isEmpty {
             body += "<h2>Views</h2>\n<div class=\"grid\">"
                 + pictures.map { "<figure><a href=\"\(href($0))\"><img src=\"\(href($0))\" alt=\"\(escape($0))\"></a><figcaption>\(escape($0))</figcaption></figure>" }.joined()
                 + "</div>\n"
         }
-        let plots = [DesignImages.twoPointPlot, DesignImages.thicknessPlot, DesignImages.layersPlot].map { assetPrefix + $0 }.filter(exists)
+        let plots = [DesignImages.twoPointPlot, DesignImages.imageTwoPointPlot, DesignImages.thicknessPlot, DesignImages.layersPlot]
+            .map { assetPrefix + $0 }.filter(exists)
         if !plots.isEmpty {
             body += "<h2>Plots</h2>\n<div class=\"grid\">"
                 + plots.map { "<figure><img src=\"\(href($0))\" alt=\"\(escape($0))\"></figure>" }.joined() + "</div>\n"
@@ -134,14 +135,24 @@ public enum ReportPage {
 
     static func metricRows(_ m: DesignMetrics, recipe: Recipe) -> [(String, String)] {
         let s = m.structure
+        let kind = m.image.map { "rebuilt from \(URL(fileURLWithPath: $0.source).lastPathComponent)" } ?? recipe.family.rawValue
         var rows: [(String, String)] = [
-            ("Structure", "\(recipe.family.rawValue) \(recipe.mode.rawValue), \(recipe.tiledSize) voxels of \(format(m.voxelSizeMM)) mm"),
+            ("Structure", "\(kind) \(recipe.mode.rawValue), \(recipe.tiledSize) voxels of \(format(m.voxelSizeMM)) mm"),
             ("Solid fraction", String(format: "%.4f (target %.4f)", m.solidFraction, m.targetSolidFraction)),
             ("Characteristic length", String(format: "%.3g mm", s.twoPoint.characteristicLengthMM)),
             ("Correlation lengths x, y, z", s.twoPoint.correlationLengthsMM.map { format($0) }.joined(separator: ", ") + " mm"),
             ("Anisotropy", String(format: "%.2f", s.twoPoint.anisotropyRatio)),
             ("Bodies, enclosed voids, genus", "\(s.topology.solidComponents), \(s.topology.voidsEnclosed), \(s.topology.genus.map(String.init) ?? "-")"),
         ]
+        if let match = m.image {
+            let i = match.image, g = match.generated
+            rows.append(("Picture: fraction, x–y lengths, aspect", String(format: "%.3f, %@ mm, %.2f at %.0f° (%d × %d px of %.3g mm)",
+                i.fraction, i.correlationLengthsMM.map { format($0) }.joined(separator: " × "), i.anisotropyRatio,
+                i.anisotropyAngleDeg, i.widthPixels, i.heightPixels, i.pixelMM)))
+            rows.append(("Structure's x–y sections, same measures", String(format: "%.3f, %@ mm, %.2f at %.0f°",
+                g.fraction, g.correlationLengthsMM.map { format($0) }.joined(separator: " × "), g.anisotropyRatio,
+                g.anisotropyAngleDeg)))
+        }
         if let t = s.solidThickness {
             rows.append(("Solid thickness (min, 5th pct, mean)", String(format: "%.3g, %.3g, %.3g mm", t.minimumMM, t.percentile5MM, t.meanMM)))
         }

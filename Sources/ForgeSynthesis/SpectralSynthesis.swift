@@ -23,6 +23,21 @@ public enum SpectralSynthesis {
         return normalisedGrid(from: buffer, voxelSizeMM: voxelSizeMM)
     }
 
+    /// A unit-variance field whose Fourier amplitudes are `amplitudes`, one per half-complex
+    /// coefficient in FFTW's order ((nx/2 + 1) × ny × nz, x fastest).
+    public static func field(size: GridSize, voxelSizeMM: Double, amplitudes: [Float], seed: UInt64) throws -> ScalarGrid {
+        let buffer = try RealSpectralBuffer(size: size)
+        precondition(amplitudes.count == buffer.complexRowLength * size.ny * size.nz)
+        fillWhiteNoise(buffer, seed: seed)
+        buffer.forward()
+        let p = buffer.pointer
+        for c in 0..<amplitudes.count {
+            p[2 * c] *= amplitudes[c]
+            p[2 * c + 1] *= amplitudes[c]
+        }
+        buffer.inverse()
+        return normalisedGrid(from: buffer, voxelSizeMM: voxelSizeMM)
+    }
 
     private static func fillWhiteNoise(_ buffer: RealSpectralBuffer, seed: UInt64) {
         let size = buffer.size
