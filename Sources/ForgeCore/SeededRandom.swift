@@ -40,15 +40,22 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         Double((next() >> 11) &+ 1) * 0x1p-53
     }
 
-    /// Fills `buffer` with independent standard normal samples (Box–Muller, pairs).
+    /// Fills `buffer` with independent standard normal samples: Marsaglia's polar method in
+    /// single precision, one 64-bit draw per attempt (two 24-bit uniforms in −1…1, kept when
+    /// inside the unit disc: π/4 of attempts), two samples per kept pair.
     public mutating func fillStandardNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {
         var i = 0
         let n = buffer.count
+        let scale: Float = 0x1p-23
         while i < n {
-            let radius = (-2 * _log(nextOpenUnit())).squareRoot()
-            let angle = 2 * Double.pi * nextOpenUnit()
-            buffer[i] = Float(radius * _cos(angle))
-            if i + 1 < n { buffer[i + 1] = Float(radius * _sin(angle)) }
+            let bits = next()
+            let u = Float(bits >> 40) * scale - 1
+            let v = Float((bits >> 16) & 0xFF_FFFF) * scale - 1
+            let s = u * u + v * v
+            guard s < 1 && s > 0 else { continue }
+            let factor = (-2 * _logf(s) / s).squareRoot()
+            buffer[i] = u * factor
+            if i + 1 < n { buffer[i + 1] = v * factor }
             i += 2
         }
     }
@@ -56,6 +63,4 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
 import Foundation
 
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Foundation.sin(x) }
+@inline(__always) private func _logf(_ x: Float) -> Float { Foundation.logf(x) }

@@ -81,21 +81,40 @@ public enum SpectralSynthesis {
         let base = SendablePointer(buffer.pointer)
         let kx = signedRoots(kx2, count: size.nx, half: true)
         let ky = signedRoots(ky2, count: size.ny), kz = signedRoots(kz2, count: size.nz)
-        parallelForRanges(size.nz) { zs in
-            var factors = [Float](repeating: 0, count: cx)
-            for z in zs {
-                for y in 0..<size.ny {
-                    for x in 0..<cx {
-                        factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z])))
-                    }
-                    if z == 0 && y == 0 { factors[0] = 0 }
-                    let row = base.base + 2 * (z * size.ny + y) * cx
-                    for x in 0..<cx {
-                        row[2 &* x] *= factors[x]
-                        row[2 &* x &+ 1] *= factors[x]
+        // An isotropic spectrum on a cube depends only on the integer m² = i² + j² + l²:
+        // one table lookup per coefficient instead of an exp.
+        let radial: [Float]? = spectrum.coneCosines == nil && size.isCube ? {
+            let half = size.nx / 2, step = 2 * Double.pi / extent.x
+            return (0...(3 * half * half)).map { Float(spectrum.amplitude(SIMD3(Double($0).squareRoot() * step, 0, 0))) }
+        }() : nil
+        func apply(_ table: SendableReadOnlyPointer<Float>?) {
+            parallelForRanges(size.nz) { zs in
+                var factors = [Float](repeating: 0, count: cx)
+                for z in zs {
+                    for y in 0..<size.ny {
+                        if let table {
+                            let j = y <= size.ny / 2 ? y : y - size.ny, l = z <= size.nz / 2 ? z : z - size.nz
+                            let base2 = j * j + l * l
+                            for x in 0..<cx { factors[x] = table[base2 + x * x] }
+                        } else {
+                            for x in 0..<cx {
+                                factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z])))
+                            }
+                        }
+                        if z == 0 && y == 0 { factors[0] = 0 }
+                        let row = base.base + 2 * (z * size.ny + y) * cx
+                        for x in 0..<cx {
+                            row[2 &* x] *= factors[x]
+                            row[2 &* x &+ 1] *= factors[x]
+                        }
                     }
                 }
             }
+        }
+        if let radial {
+            radial.withUnsafeBufferPointer { apply(SendableReadOnlyPointer($0.baseAddress!)) }
+        } else {
+            apply(nil)
         }
     }
 
