@@ -5,8 +5,8 @@ import Foundation
 /// is z order), solid (f > 0) = 255, void = 0. Each image is the layer seen from above:
 /// x to the right, y up (the first row is the largest y).
 public enum SliceStackWriter {
-    /// zlib level for slices: two-level images compress almost as well at 1 as at 6, and
-    /// several times faster.
+    /// zlib level for slices: level 1 writes two-level images about twice as fast as 6,
+    /// for files about 1.7× larger (a few kB per slice).
     static let compressionLevel = 1
 
     /// The file name of slice `z`.
