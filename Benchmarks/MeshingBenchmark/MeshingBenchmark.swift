@@ -48,7 +48,16 @@ struct MeshingBenchmark {
         for _ in 0..<runs {
             var field = try time("synthesis") { try FieldSynthesis.field(for: recipe) }
             time("threshold") { field.threshold(toSolidFraction: recipe.solidFraction) }
+            let mask = VoxelMask(solidOf: field)
+            _ = try time("two_point") { try TwoPointStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
+            _ = time("topology") { Topology(of: mask) }
+            _ = time("distance_transform") { DistanceTransform.squaredDistance(to: mask.inverted, outsideIsFeature: true) }
+            _ = time("thickness") { LocalThickness(of: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: true) }
+            var cleaned = field
+            _ = time("cleanup") { PrintabilityCleanup.clean(&cleaned, targets: FractionTargets(recipe: recipe),
+                                                            options: CleanupOptions(recipe: recipe)) }
             let mesh = time("meshing") { MarchingCubes.mesh(field) }
+            _ = time("mesh_checks") { (MeshIntegrity(of: mesh), MeshShells(of: mesh), mesh.signedVolume) }
             triangles = mesh.triangleCount
             try time("stl") { try BinarySTLWriter.write(mesh, to: scratch.appendingPathComponent("model.stl")) }
             try time("png") {

@@ -50,27 +50,36 @@ public struct Topology: Sendable, Codable, Equatable {
     public static func eulerCharacteristic(of mask: VoxelMask, periodic: Bool) -> Int {
         let size = mask.size
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
-        func at(_ x: Int, _ y: Int, _ z: Int) -> Bool {
-            if periodic { return mask[(x + nx) % nx, (y + ny) % ny, (z + nz) % nz] }
-            guard x < nx, y < ny, z < nz else { return false }
-            return mask[x, y, z]
-        }
-        var vertices = 0, edges = 0, squares = 0, cubes = 0
-        for z in 0..<nz {
-            for y in 0..<ny {
-                for x in 0..<nx where mask[x, y, z] {
-                    vertices += 1
-                    let px = at(x + 1, y, z), py = at(x, y + 1, z), pz = nz > 1 ? at(x, y, z + 1) : false
-                    edges += (px ? 1 : 0) + (py ? 1 : 0) + (pz ? 1 : 0)
-                    let pxy = px && py && at(x + 1, y + 1, z)
-                    let pxz = nz > 1 && px && pz && at(x + 1, y, z + 1)
-                    let pyz = nz > 1 && py && pz && at(x, y + 1, z + 1)
-                    squares += (pxy ? 1 : 0) + (pxz ? 1 : 0) + (pyz ? 1 : 0)
-                    if pxy && pxz && pyz && at(x + 1, y + 1, z + 1) { cubes += 1 }
+        let planar = nz == 1
+        return mask.bits.withUnsafeBufferPointer { bits -> Int in
+            // The neighbour at +1 along an axis: wrapped (periodic) or absent past the edge.
+            @inline(__always) func at(_ x: Int, _ y: Int, _ z: Int) -> Bool {
+                var (x, y, z) = (x, y, z)
+                if x == nx { if periodic { x = 0 } else { return false } }
+                if y == ny { if periodic { y = 0 } else { return false } }
+                if z == nz { if periodic { z = 0 } else { return false } }
+                return bits[(z &* ny &+ y) &* nx &+ x] != 0
+            }
+            var vertices = 0, edges = 0, squares = 0, cubes = 0
+            var i = 0
+            for z in 0..<nz {
+                for y in 0..<ny {
+                    for x in 0..<nx {
+                        defer { i &+= 1 }
+                        guard bits[i] != 0 else { continue }
+                        vertices &+= 1
+                        let px = at(x + 1, y, z), py = at(x, y + 1, z), pz = !planar && at(x, y, z + 1)
+                        edges &+= (px ? 1 : 0) &+ (py ? 1 : 0) &+ (pz ? 1 : 0)
+                        let pxy = px && py && at(x + 1, y + 1, z)
+                        let pxz = px && pz && at(x + 1, y, z + 1)
+                        let pyz = py && pz && at(x, y + 1, z + 1)
+                        squares &+= (pxy ? 1 : 0) &+ (pxz ? 1 : 0) &+ (pyz ? 1 : 0)
+                        if pxy && pxz && pyz && at(x + 1, y + 1, z + 1) { cubes &+= 1 }
+                    }
                 }
             }
+            return vertices - edges + squares - cubes
         }
-        return vertices - edges + squares - cubes
     }
 }
 

@@ -27,55 +27,72 @@ public struct ComponentLabels: Sendable {
     public init(_ mask: VoxelMask) {
         let size = mask.size
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
-        var sets = DisjointSets(count: size.count)
+        // Union–find over a raster scan on raw storage (the smaller index becomes the root),
+        // then every voxel points at its root; −1 outside the set.
+        var parent = [Int32](repeating: -1, count: size.count)
         mask.bits.withUnsafeBufferPointer { bits in
-            var i = 0
-            for z in 0..<nz {
-                for y in 0..<ny {
-                    for x in 0..<nx {
-                        if bits[i] != 0 {
-                            if x > 0 && bits[i - 1] != 0 { sets.union(Int32(i), Int32(i - 1)) }
-                            if y > 0 && bits[i - nx] != 0 { sets.union(Int32(i), Int32(i - nx)) }
-                            if z > 0 && bits[i - nx * ny] != 0 { sets.union(Int32(i), Int32(i - nx * ny)) }
+            parent.withUnsafeMutableBufferPointer { p in
+                @inline(__always) func find(_ i: Int32) -> Int32 {
+                    var r = i
+                    while p[Int(r)] != r { r = p[Int(r)] }
+                    var j = i
+                    while p[Int(j)] != r {
+                        let next = p[Int(j)]
+                        p[Int(j)] = r
+                        j = next
+                    }
+                    return r
+                }
+                @inline(__always) func union(_ a: Int32, _ b: Int32) {
+                    let ra = find(a), rb = find(b)
+                    if ra != rb { p[Int(max(ra, rb))] = min(ra, rb) }
+                }
+                let plane = nx &* ny
+                var i = 0
+                for _ in 0..<nz {
+                    for y in 0..<ny {
+                        for x in 0..<nx {
+                            if bits[i] != 0 {
+                                p[i] = Int32(i)
+                                if x > 0 && bits[i &- 1] != 0 { union(Int32(i), Int32(i &- 1)) }
+                                if y > 0 && bits[i &- nx] != 0 { union(Int32(i), Int32(i &- nx)) }
+                                if i >= plane && bits[i &- plane] != 0 { union(Int32(i), Int32(i &- plane)) }
+                            }
+                            i &+= 1
                         }
-                        i += 1
                     }
                 }
+                for i in 0..<p.count where p[i] >= 0 { p[i] = find(Int32(i)) }
             }
         }
-        var parent = [Int32](repeating: -1, count: size.count)
-        for i in 0..<size.count where mask.bits[i] != 0 { parent[i] = sets.find(Int32(i)) }
-        // Renumber roots densely and gather sizes and faces.
-        var number = [Int32: Int32]()
+        // Renumber densely in memory order. A root is its component's first voxel (unions
+        // keep the smaller index), so by the time a voxel is reached its root already holds
+        // the component's number.
         var sizes: [Int] = []
         var faces: [UInt8] = []
-        var i = 0
-        for z in 0..<nz {
-            for y in 0..<ny {
-                for x in 0..<nx {
-                    let root = parent[i]
-                    if root >= 0 {
-                        let c: Int32
-                        if root == Int32(i) {
-                            c = Int32(sizes.count)
-                            number[root] = c
-                            sizes.append(0)
-                            faces.append(0)
-                        } else {
-                            c = number[root]!
+        parent.withUnsafeMutableBufferPointer { p in
+            var i = 0
+            for z in 0..<nz {
+                let fz: UInt8 = (z == 0 ? 16 : 0) | (z == nz - 1 ? 32 : 0)
+                for y in 0..<ny {
+                    let fyz = fz | (y == 0 ? 4 : 0) | (y == ny - 1 ? 8 : 0)
+                    for x in 0..<nx {
+                        let root = p[i]
+                        if root >= 0 {
+                            let c: Int
+                            if root == Int32(i) {
+                                c = sizes.count
+                                sizes.append(0)
+                                faces.append(0)
+                            } else {
+                                c = Int(p[Int(root)])
+                            }
+                            p[i] = Int32(c)
+                            sizes[c] &+= 1
+                            faces[c] |= fyz | (x == 0 ? 1 : 0) | (x == nx - 1 ? 2 : 0)
                         }
-                        parent[i] = c
-                        sizes[Int(c)] += 1
-                        var f: UInt8 = 0
-                        if x == 0 { f |= 1 }
-                        if x == nx - 1 { f |= 2 }
-                        if y == 0 { f |= 4 }
-                        if y == ny - 1 { f |= 8 }
-                        if z == 0 { f |= 16 }
-                        if z == nz - 1 { f |= 32 }
-                        faces[Int(c)] |= f
+                        i &+= 1
                     }
-                    i += 1
                 }
             }
         }
