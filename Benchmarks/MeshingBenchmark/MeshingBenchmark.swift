@@ -53,6 +53,7 @@ struct MeshingBenchmark {
             _ = time("topology") { Topology(of: mask) }
             _ = time("distance_transform") { DistanceTransform.squaredDistance(to: mask.inverted, outsideIsFeature: true) }
             _ = time("thickness") { LocalThickness(of: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: true) }
+            _ = time("pore_thickness") { LocalThickness(of: mask.inverted, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: false) }
             var cleaned = field
             _ = time("cleanup") { PrintabilityCleanup.clean(&cleaned, targets: FractionTargets(recipe: recipe),
                                                             options: CleanupOptions(recipe: recipe)) }
