@@ -174,10 +174,11 @@ public struct LocalThickness: Sendable, Codable, Equatable {
             for y in max(0, c.y - reachY)...min(size.ny - 1, c.y + reachY) {
                 let half = Int(halfWidths[ryz2 - (y - c.y) * (y - c.y)])
                 let row = rowBase + size.nx * y
+                // A branch-free max, so the row vectorises.
                 var x = max(0, c.x - half)
                 let end = min(size.nx - 1, c.x + half)
                 while x <= end {
-                    if row[x] < value { row[x] = value }
+                    row[x] = Swift.max(row[x], value)
                     x &+= 1
                 }
             }

@@ -25,42 +25,85 @@ public struct MeshIntegrity: Sendable, Equatable {
         var start = [Int32](repeating: 0, count: vertexCount + 1)
         for v in idx { start[Int(v) + 1] &+= 1 }
         for v in 0..<vertexCount { start[v + 1] &+= start[v] }
-        var fill = start
         var targets = [UInt32](repeating: 0, count: idx.count)
         var thirds = [UInt32](repeating: 0, count: idx.count)
-        var t = 0
-        while t < idx.count {
-            let a = idx[t], b = idx[t + 1], c = idx[t + 2]
-            for (from, to, third) in [(a, b, c), (b, c, a), (c, a, b)] {
-                targets[Int(fill[Int(from)])] = to
-                thirds[Int(fill[Int(from)])] = third
-                fill[Int(from)] &+= 1
+        var degenerate = 0
+        idx.withUnsafeBufferPointer { ix in
+            var fill = start
+            fill.withUnsafeMutableBufferPointer { f in
+                targets.withUnsafeMutableBufferPointer { tg in
+                    thirds.withUnsafeMutableBufferPointer { th in
+                        @inline(__always) func add(_ from: UInt32, _ to: UInt32, _ third: UInt32) {
+                            let k = Int(f[Int(from)])
+                            tg[k] = to
+                            th[k] = third
+                            f[Int(from)] &+= 1
+                        }
+                        var t = 0
+                        while t < ix.count {
+                            let a = ix[t], b = ix[t &+ 1], c = ix[t &+ 2]
+                            add(a, b, c)
+                            add(b, c, a)
+                            add(c, a, b)
+                            if a == b || b == c || c == a || Self.area2(mesh, a, b, c) == 0 { degenerate &+= 1 }
+                            t &+= 3
+                        }
+                    }
+                }
             }
-            if a == b || b == c || c == a || Self.area2(mesh, a, b, c) == 0 { degenerateTriangles += 1 }
-            t += 3
         }
-        for from in 0..<vertexCount {
-            let begin = Int(start[from]), end = Int(start[from + 1])
-            for i in begin..<end {
-                let to = Int(targets[i])
-                var same = 0
-                for j in begin..<end where targets[j] == targets[i] { same += 1 }
-                if same > 1 { repeatedHalfEdges += 1 }
-                var opposite = 0
-                for j in Int(start[to])..<Int(start[to + 1]) where targets[j] == UInt32(from) { opposite += 1 }
-                if opposite == 0 { unpairedHalfEdges += 1 }
+        degenerateTriangles = degenerate
+        // Vertices are checked in parallel ranges; each range counts its own problems.
+        let chunks = parallelChunkCount(vertexCount, minimumChunk: 4096)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 3 * max(chunks, 1))
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        let tally = SendablePointer(counts.baseAddress!)
+        start.withUnsafeBufferPointer { st in
+            targets.withUnsafeBufferPointer { tg in
+                thirds.withUnsafeBufferPointer { th in
+                    let s = SendableReadOnlyPointer(st.baseAddress!), g = SendableReadOnlyPointer(tg.baseAddress!)
+                    let h = SendableReadOnlyPointer(th.baseAddress!)
+                    parallelForChunks(vertexCount, chunks: chunks) { chunk, range in
+                        var repeated = 0, unpaired = 0, nonManifold = 0
+                        for from in range {
+                            let begin = Int(s[from]), end = Int(s[from + 1])
+                            for i in begin..<end {
+                                let to = Int(g[i])
+                                var same = 0
+                                for j in begin..<end where g[j] == g[i] { same &+= 1 }
+                                if same > 1 { repeated &+= 1 }
+                                var opposite = 0
+                                for j in Int(s[to])..<Int(s[to + 1]) where g[j] == UInt32(from) { opposite &+= 1 }
+                                if opposite == 0 { unpaired &+= 1 }
+                            }
+                            // The triangle (v, a, b) is followed around v by the one that starts v → b.
+                            guard end > begin else { continue }
+                            var steps = 0, current = begin
+                            repeat {
+                                let next = h[current]
+                                var found = -1
+                                for j in begin..<end where g[j] == next {
+                                    found = j
+                                    break
+                                }
+                                guard found >= 0 else { break }
+                                current = found
+                                steps &+= 1
+                            } while current != begin && steps <= end - begin
+                            if steps != end - begin || current != begin { nonManifold &+= 1 }
+                        }
+                        tally[3 * chunk] = repeated
+                        tally[3 * chunk + 1] = unpaired
+                        tally[3 * chunk + 2] = nonManifold
+                    }
+                }
             }
-            // The triangle (v, a, b) is followed around v by the one that starts v → b.
-            if end > begin {
-                var steps = 0, current = begin
-                repeat {
-                    let next = thirds[current]
-                    guard let j = (begin..<end).first(where: { targets[$0] == next }) else { break }
-                    current = j
-                    steps += 1
-                } while current != begin && steps <= end - begin
-                if steps != end - begin || current != begin { nonManifoldVertices += 1 }
-            }
+        }
+        for c in 0..<chunks {
+            repeatedHalfEdges += counts[3 * c]
+            unpairedHalfEdges += counts[3 * c + 1]
+            nonManifoldVertices += counts[3 * c + 2]
         }
     }
 

@@ -13,16 +13,30 @@ public struct MeshShells: Sendable, Equatable {
             sets.union(Int32(idx[t]), Int32(idx[t + 1]))
             sets.union(Int32(idx[t]), Int32(idx[t + 2]))
         }
-        var volume: [Int32: Double] = [:]
+        // Dense shell numbers per vertex, then one volume sum per shell.
+        var shellOf = [Int32](repeating: -1, count: mesh.vertexCount)
+        var shellCount = 0
+        for v in 0..<mesh.vertexCount {
+            let root = Int(sets.find(Int32(v)))
+            if shellOf[root] < 0 {
+                shellOf[root] = Int32(shellCount)
+                shellCount += 1
+            }
+            shellOf[v] = shellOf[root]
+        }
+        var sums = [Double](repeating: 0, count: shellCount)
         for t in stride(from: 0, to: idx.count, by: 3) {
             let p = mesh.vertex(Int(idx[t])), q = mesh.vertex(Int(idx[t + 1])), r = mesh.vertex(Int(idx[t + 2]))
             let (px, py, pz) = (Double(p.x), Double(p.y), Double(p.z))
             let (qx, qy, qz) = (Double(q.x), Double(q.y), Double(q.z))
             let (rx, ry, rz) = (Double(r.x), Double(r.y), Double(r.z))
-            volume[sets.find(Int32(idx[t])), default: 0] += (px * (qy * rz - qz * ry) + py * (qz * rx - qx * rz)
-                                                         + pz * (qx * ry - qy * rx)) / 6
+            sums[Int(shellOf[Int(idx[t])])] += (px * (qy * rz - qz * ry) + py * (qz * rx - qx * rz) + pz * (qx * ry - qy * rx)) / 6
         }
-        outer = volume.values.filter { $0 > 0 }.count
-        cavities = volume.values.filter { $0 <= 0 }.count
+        // Vertices that no triangle uses form no shell.
+        var used = [Bool](repeating: false, count: shellCount)
+        for v in idx { used[Int(shellOf[Int(v)])] = true }
+        let volume = sums.indices.filter { used[$0] }.map { sums[$0] }
+        outer = volume.filter { $0 > 0 }.count
+        cavities = volume.filter { $0 <= 0 }.count
     }
 }
