@@ -18,7 +18,7 @@ struct CephaloForgeCommand: ParsableCommand {
               cephalo-forge generate --recipe spinodal-foam --out Outputs/foam
               cephalo-forge describe "blob particles, 70% porosity, 5 mm cube"
               cephalo-forge render Outputs/foam --views all --color thickness
-              cephalo-forge iterate "spinodal foam, 30% solid, 1.5 mm features" --rounds 4 --out Outputs/loop
+              cephalo-forge iterate "spinodal foam, 30% solid, wavelength 1.5 mm" --rounds 4 --out Outputs/loop
               cephalo-forge critique Outputs/foam --target "spinodal foam, 30% solid"
               cephalo-forge batch Templates/sweeps/foam-sweep.yaml --jobs 2 --out Outputs/sweep
             """,
