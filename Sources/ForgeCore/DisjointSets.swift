@@ -12,6 +12,18 @@ public struct DisjointSets {
 
     /// The root of `i`'s set.
     public mutating func find(_ i: Int32) -> Int32 {
+        parent.withUnsafeMutableBufferPointer { Self.find(i, in: $0) }
+    }
+
+    /// Joins the sets of `a` and `b`.
+    public mutating func union(_ a: Int32, _ b: Int32) {
+        parent.withUnsafeMutableBufferPointer { Self.union(a, b, in: $0) }
+    }
+
+    /// `find` on raw parent storage (each element's parent, roots pointing at themselves),
+    /// for hot loops that hold the buffer once.
+    @inline(__always)
+    public static func find(_ i: Int32, in parent: UnsafeMutableBufferPointer<Int32>) -> Int32 {
         var r = i
         while parent[Int(r)] != r { r = parent[Int(r)] }
         var j = i
@@ -23,9 +35,10 @@ public struct DisjointSets {
         return r
     }
 
-    /// Joins the sets of `a` and `b`.
-    public mutating func union(_ a: Int32, _ b: Int32) {
-        let ra = find(a), rb = find(b)
+    /// `union` on raw parent storage.
+    @inline(__always)
+    public static func union(_ a: Int32, _ b: Int32, in parent: UnsafeMutableBufferPointer<Int32>) {
+        let ra = find(a, in: parent), rb = find(b, in: parent)
         if ra != rb { parent[Int(max(ra, rb))] = min(ra, rb) }
     }
 }

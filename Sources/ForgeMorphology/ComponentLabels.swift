@@ -32,21 +32,7 @@ public struct ComponentLabels: Sendable {
         var parent = [Int32](repeating: -1, count: size.count)
         mask.bits.withUnsafeBufferPointer { bits in
             parent.withUnsafeMutableBufferPointer { p in
-                @inline(__always) func find(_ i: Int32) -> Int32 {
-                    var r = i
-                    while p[Int(r)] != r { r = p[Int(r)] }
-                    var j = i
-                    while p[Int(j)] != r {
-                        let next = p[Int(j)]
-                        p[Int(j)] = r
-                        j = next
-                    }
-                    return r
-                }
-                @inline(__always) func union(_ a: Int32, _ b: Int32) {
-                    let ra = find(a), rb = find(b)
-                    if ra != rb { p[Int(max(ra, rb))] = min(ra, rb) }
-                }
+                @inline(__always) func union(_ a: Int32, _ b: Int32) { DisjointSets.union(a, b, in: p) }
                 let plane = nx &* ny
                 var i = 0
                 for _ in 0..<nz {
@@ -62,7 +48,7 @@ public struct ComponentLabels: Sendable {
                         }
                     }
                 }
-                for i in 0..<p.count where p[i] >= 0 { p[i] = find(Int32(i)) }
+                for i in 0..<p.count where p[i] >= 0 { p[i] = DisjointSets.find(Int32(i), in: p) }
             }
         }
         // Renumber densely in memory order. A root is its component's first voxel (unions

@@ -117,10 +117,7 @@ public struct ImageAnalysis: Sendable {
 
     /// In-plane correlation lengths (mm) along x and y, and the anisotropy of the image.
     public var summary: ImageStatistics {
-        let lengths = statistics.correlationLengthsPixels, a = statistics.anisotropy
-        return ImageStatistics(fraction: fraction, pixelMM: pixelMM, widthPixels: width, heightPixels: height,
-                               correlationLengthsMM: [lengths.x * pixelMM, lengths.y * pixelMM],
-                               anisotropyAngleDeg: a.angleDeg, anisotropyRatio: a.ratio)
+        ImageStatistics(statistics, pixelMM: pixelMM, width: width, height: height)
     }
 
     /// The two-phase image as 8-bit gray (solid white), top row first like the picture.
@@ -145,6 +142,18 @@ public struct ImageStatistics: Codable, Sendable, Equatable {
     public var anisotropyAngleDeg: Double
     /// Long over short extent of that lobe.
     public var anisotropyRatio: Double
+
+    /// The measures of `s`, taken on an image of `width` × `height` pixels of `pixelMM`.
+    init(_ s: PlanarTwoPoint, pixelMM: Double, width: Int, height: Int) {
+        let lengths = s.correlationLengthsPixels, a = s.anisotropy
+        fraction = s.fraction
+        self.pixelMM = pixelMM
+        widthPixels = width
+        heightPixels = height
+        correlationLengthsMM = [lengths.x * pixelMM, lengths.y * pixelMM]
+        anisotropyAngleDeg = a.angleDeg
+        anisotropyRatio = a.ratio
+    }
 
     enum CodingKeys: String, CodingKey {
         case fraction

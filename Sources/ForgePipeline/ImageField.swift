@@ -29,11 +29,7 @@ enum ImageField {
             let layer = Array(mask.bits[(z * s.nx * s.ny)..<((z + 1) * s.nx * s.ny)])
             parts.append(try PlanarTwoPoint(solid: layer, width: s.nx, height: s.ny))
         }
-        let mean = PlanarTwoPoint.average(parts)
-        let lengths = mean.correlationLengthsPixels, a = mean.anisotropy
-        return ImageStatistics(fraction: mean.fraction, pixelMM: h, widthPixels: s.nx, heightPixels: s.ny,
-                               correlationLengthsMM: [lengths.x * h, lengths.y * h],
-                               anisotropyAngleDeg: a.angleDeg, anisotropyRatio: a.ratio)
+        return ImageStatistics(PlanarTwoPoint.average(parts), pixelMM: h, width: s.nx, height: s.ny)
     }
 }
 
