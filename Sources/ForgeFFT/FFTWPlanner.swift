@@ -5,7 +5,9 @@ import Foundation
 /// behind one lock; threads are initialised once; wisdom is loaded from and saved to a
 /// cache folder so that a measured plan costs seconds only the first time per size.
 ///
-/// A measured plan is limited to `planningTimeLimitS` seconds of planning.
+/// Measuring is unlimited up to 512³ samples (tens of seconds once per size, then free:
+/// FFTW keeps no wisdom for a plan cut short, so a limit would cost its seconds on every
+/// run and leave a slower plan); above that it is limited to `planningTimeLimitS` seconds.
 ///
 /// Environment: `CEPHALO_FFTW_PLANNER` = `measure` (default), `estimate` or `patient`;
 /// `CEPHALO_FORGE_CACHE` overrides the cache folder (default `$XDG_CACHE_HOME/cephalo-forge`
@@ -51,6 +53,8 @@ enum FFTWPlanner {
         let complex = UnsafeMutableRawPointer(buffer).bindMemory(to: fftwf_complex.self, capacity: 1)
         let rank = Int32(n.count)
         let effort = effortFlag
+        let samples = dimensions.reduce(1, *)
+        fftwf_set_timelimit(samples <= 1 << 27 ? -1 : planningTimeLimitS)
         var learned = false
         func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? {
             if effort != UInt32(FFTW_ESTIMATE), let p = make(effort | UInt32(FFTW_WISDOM_ONLY)) { return p }
@@ -78,14 +82,13 @@ enum FFTWPlanner {
         fftwf_destroy_plan(plan)
     }
 
-    /// Upper bound on the time FFTW spends measuring one plan (first run of a size only).
+    /// Upper bound on the time FFTW spends measuring one plan above 512³ samples.
     static let planningTimeLimitS = 4.0
 
     private static func prepareOnce() {
         guard !prepared else { return }
         prepared = true
         fftwf_init_threads()
-        fftwf_set_timelimit(planningTimeLimitS)
         _ = fftwf_import_wisdom_from_filename(wisdomURL.path)
     }
 
