@@ -103,6 +103,25 @@ struct ImageDesignTests {
         }
     }
 
+    @Test("a large picture is resampled to at most 512 pixels, its pixel size scaled to match")
+    func resampling() throws {
+        // 1100 × 700 stripes of period 33 px: after resampling by 3, period 11 px.
+        let w = 1100, h = 700
+        var pixels = [UInt16](repeating: 0, count: w * h)
+        for y in 0..<h { for x in 0..<w where (x / 11) % 3 == 0 { pixels[y * w + x] = 255 } }
+        let url = TestSupport.temporaryFolder().appendingPathComponent("large.png")
+        try PNGCodec.write(GrayImage(width: w, height: h, bitDepth: 8, pixels: pixels), to: url)
+        let a = try ImageAnalysis(ImageReference(path: url.path, pixelMM: 0.01), fraction: nil, extentMM: 10)
+        #expect(a.resampling == 3 && a.width == 366 && a.height == 233)
+        #expect(abs(a.pixelMM - 0.03) < 1e-12)
+        // Otsu splits the two levels (pixels straddling an edge count once); the stripes keep
+        // their period in mm: S₂ along x peaks again first at 11 px = 0.33 mm.
+        #expect(abs(a.fraction - 1.0 / 3) < 0.05)
+        let s = a.statistics
+        let period = (6...16).max { s.value(dx: $0, dy: 0) < s.value(dx: $1, dy: 0) }!
+        #expect(abs(Double(period) * a.pixelMM - 0.33) < 0.04, "period \(period) px")
+    }
+
     @Test("bad pictures get clear errors", arguments: [("tiny", "at least 32"), ("flat", "too little contrast"), ("jpeg", "not a PNG")])
     func refusals(kind: String, message: String) throws {
         let folder = TestSupport.temporaryFolder()
