@@ -11,11 +11,7 @@ enum ImageField {
     static func field(for recipe: Recipe, analysis: ImageAnalysis) throws -> ScalarGrid {
         var g = try SpectralSynthesis.field(size: recipe.size, voxelSizeMM: recipe.voxelSizeMM,
                                             correlation: analysis.correlationMap(), seed: recipe.seed)
-        if recipe.mode == .sheet {
-            g.values.withUnsafeMutableBufferPointer { a in
-                for i in a.indices { a[i] = -abs(a[i]) }
-            }
-        }
+        FieldSynthesis.apply(recipe.mode, to: &g)
         return g
     }
 

@@ -21,12 +21,17 @@ public enum FieldSynthesis {
             }
             g.normaliseToUnitVariance()
         }
-        if recipe.mode == .sheet {
-            g.values.withUnsafeMutableBufferPointer { a in
-                for i in a.indices { a[i] = -abs(a[i]) }
-            }
-        }
+        apply(recipe.mode, to: &g)
         return g
+    }
+
+    /// Network mode keeps the field; sheet mode turns it into −|g|, so that "solid where
+    /// high" selects a shell around the zero set.
+    public static func apply(_ mode: PhaseMode, to g: inout ScalarGrid) {
+        guard mode == .sheet else { return }
+        g.values.withUnsafeMutableBufferPointer { a in
+            for i in a.indices { a[i] = -abs(a[i]) }
+        }
     }
 
     private static func component(recipe: Recipe, family: StructureFamily, wavelengthMM: Double,
