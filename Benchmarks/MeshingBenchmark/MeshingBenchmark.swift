@@ -51,7 +51,7 @@ struct MeshingBenchmark {
             let mask = VoxelMask(solidOf: field)
             _ = try time("two_point") { try TwoPointStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
             _ = time("topology") { Topology(of: mask) }
-            _ = time("distance_transform") { DistanceTransform.squaredDistance(to: mask.inverted, outsideIsFeature: true) }
+            _ = time("distance_transform") { DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: true) }
             _ = time("thickness") { LocalThickness(of: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: true) }
             _ = time("pore_thickness") { LocalThickness(of: mask.inverted, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: false) }
             var cleaned = field

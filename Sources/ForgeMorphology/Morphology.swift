@@ -7,7 +7,7 @@ extension VoxelMask {
     /// (within r of what survived). Idempotent; the result is a subset of the set.
     public func opened(radius: Double) -> VoxelMask {
         let r2 = Float(radius * radius)
-        let toVoid = DistanceTransform.squaredDistance(to: inverted, outsideIsFeature: true)
+        let toVoid = DistanceTransform.squaredDistance(toComplementOf: self, outsideIsFeature: true)
         let eroded = VoxelMask(size: size, bits: toVoid.map { $0 > r2 ? 1 : 0 })
         let toCore = DistanceTransform.squaredDistance(to: eroded, outsideIsFeature: false)
         return VoxelMask(size: size, bits: zip(bits, toCore).map { $0 != 0 && $1 <= r2 ? 1 : 0 })

@@ -4,55 +4,146 @@ import Foundation
 
 /// Periodic Gaussian random fields with a prescribed spectrum.
 ///
-/// Method: seeded white noise in real space → forward FFT → multiply by √S(|k|), zero the
-/// mean → inverse FFT → scale to zero mean and unit variance. Filtering real noise keeps
-/// the Hermitian symmetry of the half spectrum exact, and the result is periodic in every
-/// axis (it tiles seamlessly). Wave numbers follow FFT order, k = 2π m / L with
-/// m = 0, 1, …, n/2, −n/2 + 1, …, −1. Noise comes from one independent stream per z layer,
-/// so the field is the same for any number of threads.
+/// Method: seeded complex white noise is drawn directly in Fourier space, each coefficient
+/// multiplied by √S(|k|) with the mean (k = 0) removed, and one inverse FFT makes the field.
+/// This is the same distribution as filtering real white noise (whose transform is complex
+/// Gaussian noise with Hermitian symmetry) without the forward transform. The half
+/// spectrum's kx = 0 and Nyquist planes are made Hermitian explicitly, so every mode
+/// carries its full power. The variance comes from the spectrum (Parseval), and the scale
+/// to unit variance is applied while copying the result out of the transform buffer. The
+/// result is periodic in every axis (it tiles seamlessly). Wave numbers follow FFT order,
+/// k = 2π m / L with m = 0, 1, …, n/2, −n/2 + 1, …, −1. Noise comes from one independent
+/// stream per z layer, so the field is the same for any number of threads.
 public enum SpectralSynthesis {
     /// A unit-variance field of `size` samples at `voxelSizeMM`, with spectrum `spectrum`.
     /// Memory: one FFT buffer (about the field's size) plus the returned grid.
     public static func field(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum,
                              seed: UInt64) throws -> ScalarGrid {
         let buffer = try RealSpectralBuffer(size: size)
-        fillWhiteNoise(buffer, seed: seed)
-        buffer.forward()
-        applyAmplitude(buffer, voxelSizeMM: voxelSizeMM, spectrum: spectrum)
-        buffer.inverse()
-        return normalisedGrid(from: buffer, voxelSizeMM: voxelSizeMM)
+        fillNoise(buffer, seed: seed, amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
+        return synthesised(buffer, voxelSizeMM: voxelSizeMM)
     }
 
     /// A unit-variance field whose Fourier amplitudes are `amplitudes`, one per half-complex
-    /// coefficient in FFTW's order ((nx/2 + 1) × ny × nz, x fastest).
+    /// coefficient in FFTW's order ((nx/2 + 1) × ny × nz, x fastest); an amplitude must not
+    /// depend on the sign of k.
     public static func field(size: GridSize, voxelSizeMM: Double, amplitudes: [Float], seed: UInt64) throws -> ScalarGrid {
         let buffer = try RealSpectralBuffer(size: size)
-        precondition(amplitudes.count == buffer.complexRowLength * size.ny * size.nz)
-        fillWhiteNoise(buffer, seed: seed)
-        buffer.forward()
-        let p = buffer.pointer
-        for c in 0..<amplitudes.count {
-            p[2 * c] *= amplitudes[c]
-            p[2 * c + 1] *= amplitudes[c]
+        let cx = buffer.complexRowLength
+        precondition(amplitudes.count == cx * size.ny * size.nz)
+        let table = SendableArray(amplitudes)
+        fillNoise(buffer, seed: seed) { y, z, factors in
+            let start = (z * size.ny + y) * cx
+            for x in 0..<cx { factors[x] = table.values[start + x] }
         }
-        buffer.inverse()
-        return normalisedGrid(from: buffer, voxelSizeMM: voxelSizeMM)
+        return synthesised(buffer, voxelSizeMM: voxelSizeMM)
     }
 
-    private static func fillWhiteNoise(_ buffer: RealSpectralBuffer, seed: UInt64) {
+    /// Fills the half spectrum with complex normal noise times the amplitudes that
+    /// `amplitudes(y, z, row)` writes for each row, zeroes k = 0, and makes the Hermitian
+    /// planes consistent.
+    private static func fillNoise(_ buffer: RealSpectralBuffer, seed: UInt64,
+                                  amplitudes: @escaping @Sendable (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         let size = buffer.size
-        let row = buffer.paddedRowLength
+        let cx = buffer.complexRowLength
         let base = SendablePointer(buffer.pointer)
         parallelForRanges(size.nz) { zs in
+            let factors = UnsafeMutablePointer<Float>.allocate(capacity: cx)
+            defer { factors.deallocate() }
             for z in zs {
                 var random = SeededRandom(seed: seed, stream: UInt64(z))
                 for y in 0..<size.ny {
-                    let start = base.base + (z * size.ny + y) * row
-                    random.fillStandardNormal(UnsafeMutableBufferPointer(start: start, count: size.nx))
-                    for x in size.nx..<row { start[x] = 0 }
+                    let row = base.base + 2 * (z * size.ny + y) * cx
+                    random.fillStandardNormal(UnsafeMutableBufferPointer(start: row, count: 2 * cx))
+                    amplitudes(y, z, factors)
+                    if z == 0 && y == 0 { factors[0] = 0 }
+                    var x = 0
+                    while x < cx {
+                        row[2 &* x] *= factors[x]
+                        row[2 &* x &+ 1] *= factors[x]
+                        x &+= 1
+                    }
                 }
             }
         }
+        makeHermitianPlanes(buffer)
+    }
+
+    /// In the planes kx = 0 and kx = Nyquist the half spectrum holds both k and −k: sets
+    /// X(−k) = conj X(k), and makes self-conjugate modes real with the same power.
+    private static func makeHermitianPlanes(_ buffer: RealSpectralBuffer) {
+        let size = buffer.size, cx = buffer.complexRowLength
+        let p = buffer.pointer
+        let planes = size.nx % 2 == 0 && cx > 1 ? [0, cx - 1] : [0]
+        for x in planes {
+            for z in 0..<size.nz {
+                let mz = (size.nz - z) % size.nz
+                for y in 0..<size.ny {
+                    let my = (size.ny - y) % size.ny
+                    let here = 2 * ((z * size.ny + y) * cx + x), mirror = 2 * ((mz * size.ny + my) * cx + x)
+                    if here == mirror {
+                        p[here] *= Float(2).squareRoot()
+                        p[here + 1] = 0
+                    } else if here > mirror {
+                        p[here] = p[mirror]
+                        p[here + 1] = -p[mirror + 1]
+                    }
+                }
+            }
+        }
+    }
+
+    /// The variance of the field the spectrum makes (Parseval: the sum of |X|² over the
+    /// full spectrum, which the half spectrum holds twice except in its Hermitian planes).
+    private static func variance(_ buffer: RealSpectralBuffer) -> Double {
+        let size = buffer.size, cx = buffer.complexRowLength
+        let rows = size.ny * size.nz
+        let lastDouble = size.nx % 2 == 0 ? cx - 1 : cx
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: rows)
+        defer { sums.deallocate() }
+        let base = SendablePointer(buffer.pointer), out = SendablePointer(sums.baseAddress!)
+        parallelForRanges(rows) { range in
+            for r in range {
+                let row = base.base + 2 * r * cx
+                var twice: Float = 0, once: Float = 0
+                var x = 1
+                while x < lastDouble {
+                    twice += row[2 &* x] * row[2 &* x] + row[2 &* x &+ 1] * row[2 &* x &+ 1]
+                    x &+= 1
+                }
+                once += row[0] * row[0] + row[1] * row[1]
+                if lastDouble < cx {
+                    once += row[2 * lastDouble] * row[2 * lastDouble] + row[2 * lastDouble + 1] * row[2 * lastDouble + 1]
+                }
+                out.base[r] = 2 * Double(twice) + Double(once)
+            }
+        }
+        return sums.reduce(0, +)
+    }
+
+    /// The inverse transform, copied out of the padded buffer at unit variance.
+    private static func synthesised(_ buffer: RealSpectralBuffer, voxelSizeMM: Double) -> ScalarGrid {
+        let scale = Float(1 / max(variance(buffer), .leastNormalMagnitude).squareRoot())
+        buffer.inverse()
+        let size = buffer.size
+        let rowLength = buffer.paddedRowLength
+        let source = SendablePointer(buffer.pointer)
+        let values = [Float](unsafeUninitializedCapacity: size.count) { out, initialised in
+            let target = SendablePointer(out.baseAddress!)
+            parallelForRanges(size.ny * size.nz) { range in
+                for r in range {
+                    let row = source.base + r * rowLength
+                    let dst = target.base + r * size.nx
+                    var x = 0
+                    while x < size.nx {
+                        dst[x] = row[x] * scale
+                        x &+= 1
+                    }
+                }
+            }
+            initialised = size.count
+        }
+        return ScalarGrid(size: size, voxelSizeMM: voxelSizeMM, values: values)
     }
 
     /// Squared wave numbers along one axis of `n` samples over `lengthMM`, in FFT order.
@@ -70,105 +161,38 @@ public enum SpectralSynthesis {
         squares.indices.map { i in (!half && i > n / 2 ? -1.0 : 1.0) * squares[i].squareRoot() }
     }
 
-    private static func applyAmplitude(_ buffer: RealSpectralBuffer, voxelSizeMM: Double,
-                                       spectrum: Spectrum) {
-        let size = buffer.size
+    /// The amplitude of each coefficient of a row (y, z) of the half spectrum.
+    private static func amplitudeRows(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum)
+        -> @Sendable (Int, Int, UnsafeMutablePointer<Float>) -> Void
+    {
+        let cx = size.nx / 2 + 1
         let extent = SIMD3(Double(size.nx), Double(size.ny), Double(size.nz)) * voxelSizeMM
-        let kx2 = waveNumbersSquared(count: size.nx, lengthMM: extent.x, half: true)
-        let ky2 = waveNumbersSquared(count: size.ny, lengthMM: extent.y)
-        let kz2 = waveNumbersSquared(count: size.nz, lengthMM: extent.z)
-        let cx = buffer.complexRowLength
-        let base = SendablePointer(buffer.pointer)
-        let kx = signedRoots(kx2, count: size.nx, half: true)
-        let ky = signedRoots(ky2, count: size.ny), kz = signedRoots(kz2, count: size.nz)
+        let kx = signedRoots(waveNumbersSquared(count: size.nx, lengthMM: extent.x, half: true), count: size.nx, half: true)
+        let ky = signedRoots(waveNumbersSquared(count: size.ny, lengthMM: extent.y), count: size.ny)
+        let kz = signedRoots(waveNumbersSquared(count: size.nz, lengthMM: extent.z), count: size.nz)
         // An isotropic spectrum on a cube depends only on the integer m² = i² + j² + l²:
         // one table lookup per coefficient instead of an exp.
-        let radial: [Float]? = spectrum.coneCosines == nil && size.isCube ? {
+        if spectrum.coneCosines == nil && size.isCube {
             let half = size.nx / 2, step = 2 * Double.pi / extent.x
-            return (0...(3 * half * half)).map { Float(spectrum.amplitude(SIMD3(Double($0).squareRoot() * step, 0, 0))) }
-        }() : nil
-        func apply(_ table: SendableReadOnlyPointer<Float>?) {
-            parallelForRanges(size.nz) { zs in
-                var factors = [Float](repeating: 0, count: cx)
-                for z in zs {
-                    for y in 0..<size.ny {
-                        if let table {
-                            let j = y <= size.ny / 2 ? y : y - size.ny, l = z <= size.nz / 2 ? z : z - size.nz
-                            let base2 = j * j + l * l
-                            for x in 0..<cx { factors[x] = table[base2 + x * x] }
-                        } else {
-                            for x in 0..<cx {
-                                factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z])))
-                            }
-                        }
-                        if z == 0 && y == 0 { factors[0] = 0 }
-                        let row = base.base + 2 * (z * size.ny + y) * cx
-                        for x in 0..<cx {
-                            row[2 &* x] *= factors[x]
-                            row[2 &* x &+ 1] *= factors[x]
-                        }
-                    }
+            let radial = SendableArray((0...(3 * half * half)).map {
+                Float(spectrum.amplitude(SIMD3(Double($0).squareRoot() * step, 0, 0)))
+            })
+            return { y, z, factors in
+                let j = y <= size.ny / 2 ? y : y - size.ny, l = z <= size.nz / 2 ? z : z - size.nz
+                let offset = j * j + l * l
+                radial.values.withUnsafeBufferPointer { table in
+                    for x in 0..<cx { factors[x] = table[offset + x * x] }
                 }
             }
         }
-        if let radial {
-            radial.withUnsafeBufferPointer { apply(SendableReadOnlyPointer($0.baseAddress!)) }
-        } else {
-            apply(nil)
+        return { y, z, factors in
+            for x in 0..<cx { factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z]))) }
         }
-    }
-
-    /// Copies the real rows out of the padded buffer, scaled to unit variance.
-    private static func normalisedGrid(from buffer: RealSpectralBuffer, voxelSizeMM: Double) -> ScalarGrid {
-        let size = buffer.size
-        let rowLength = buffer.paddedRowLength
-        let rows = size.ny * size.nz
-        let source = SendablePointer(buffer.pointer)
-        let partial = SumsOfSquares(count: rows)
-        parallelForRanges(rows) { range in
-            for r in range {
-                let row = source.base + r * rowLength
-                var sum = 0.0, squares = 0.0
-                for x in 0..<size.nx {
-                    let v = Double(row[x])
-                    sum += v
-                    squares += v * v
-                }
-                partial.sums[r] = sum
-                partial.squares[r] = squares
-            }
-        }
-        let n = Double(size.count)
-        let mean = partial.sums.reduce(0, +) / n
-        let variance = max(partial.squares.reduce(0, +) / n - mean * mean, .leastNormalMagnitude)
-        let scale = Float(1 / variance.squareRoot())
-        let shift = Float(mean)
-        let values = [Float](unsafeUninitializedCapacity: size.count) { out, initialised in
-            let target = SendablePointer(out.baseAddress!)
-            parallelForRanges(rows) { range in
-                for r in range {
-                    let row = source.base + r * rowLength
-                    let dst = target.base + r * size.nx
-                    for x in 0..<size.nx { dst[x] = (row[x] - shift) * scale }
-                }
-            }
-            initialised = size.count
-        }
-        partial.release()
-        return ScalarGrid(size: size, voxelSizeMM: voxelSizeMM, values: values)
     }
 }
 
-/// Per-row partial sums, written by disjoint parallel tasks.
-private struct SumsOfSquares: @unchecked Sendable {
-    let sums: UnsafeMutableBufferPointer<Double>
-    let squares: UnsafeMutableBufferPointer<Double>
-    init(count: Int) {
-        sums = .allocate(capacity: count)
-        squares = .allocate(capacity: count)
-    }
-    func release() {
-        sums.deallocate()
-        squares.deallocate()
-    }
+/// An array handed to parallel tasks that only read it.
+private struct SendableArray<T: Sendable>: Sendable {
+    let values: [T]
+    init(_ values: [T]) { self.values = values }
 }

@@ -10,17 +10,21 @@ struct MorphologyTests {
                          bits: (0..<(n * (n - 2) * (n - 3))).map { _ in random.nextOpenUnit() < density ? 1 : 0 })
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func distanceTransformMatchesBruteForce(seed: UInt64) {
-        let mask = Self.randomMask(9, seed: seed, density: 0.05)
+    /// Sizes below and above the 16-line batches of the y and z passes (21 leaves a tail).
+    @Test(arguments: [(1, 9), (2, 9), (3, 21)] as [(UInt64, Int)])
+    func distanceTransformMatchesBruteForce(seed: UInt64, n: Int) {
+        let mask = Self.randomMask(n, seed: seed, density: 0.05)
         let s = mask.size
+        let features = (0..<s.count).filter { mask.bits[$0] != 0 }.map { ($0 % s.nx, ($0 / s.nx) % s.ny, $0 / (s.nx * s.ny)) }
         for outside in [false, true] {
             let d = DistanceTransform.squaredDistance(to: mask, outsideIsFeature: outside)
+            let toComplement = DistanceTransform.squaredDistance(toComplementOf: mask.inverted, outsideIsFeature: outside)
+            #expect(d == toComplement)
             for z in 0..<s.nz { for y in 0..<s.ny { for x in 0..<s.nx {
                 var best = Int.max
-                for qz in 0..<s.nz { for qy in 0..<s.ny { for qx in 0..<s.nx where mask[qx, qy, qz] {
+                for (qx, qy, qz) in features {
                     best = min(best, (x - qx) * (x - qx) + (y - qy) * (y - qy) + (z - qz) * (z - qz))
-                } } }
+                }
                 if outside {
                     let edge = [x + 1, s.nx - x, y + 1, s.ny - y, z + 1, s.nz - z].min()!
                     best = min(best, edge * edge)
@@ -29,6 +33,12 @@ struct MorphologyTests {
                 if best == Int.max { #expect(got >= 1e18) } else { #expect(got == Float(best), "seed \(seed) at \(x),\(y),\(z)") }
             } } }
         }
+    }
+
+    @Test func distanceTransformOfAnEmptySetIsUnreachable() {
+        let empty = VoxelMask(size: GridSize(nx: 5, ny: 4, nz: 3), bits: [UInt8](repeating: 0, count: 60))
+        #expect(DistanceTransform.squaredDistance(to: empty, outsideIsFeature: false).allSatisfy { $0 >= 1e18 })
+        #expect(DistanceTransform.squaredDistance(to: empty, outsideIsFeature: true).max() == 4)
     }
 
     @Test(arguments: [4, 5, 6] as [UInt64])

@@ -91,6 +91,44 @@ struct SynthesisTests {
         #expect(abs(measured - wavelength) / wavelength < 0.10, "seed \(seed): measured λ \(measured) mm")
     }
 
+    /// The half spectrum stores both k and −k in its kx = 0 and Nyquist planes; modes there
+    /// must carry the same power as every other mode at the same |k| (blob spectrum, so
+    /// many modes have weight). Pools 4 seeds at 48³.
+    @Test func hermitianPlanesCarryFullPower() throws {
+        var inPlane = 0.0, inPlaneCount = 0.0, elsewhere = 0.0, elsewhereCount = 0.0
+        for seed in 31...34 as ClosedRange<UInt64> {
+            let g = try FieldSynthesis.field(for: Self.recipe(seed: seed, size: 48, family: .blob))
+            let size = g.size
+            let buffer = try RealSpectralBuffer(size: size)
+            for r in 0..<(size.ny * size.nz) {
+                for x in 0..<size.nx { buffer.pointer[r * buffer.paddedRowLength + x] = g.values[r * size.nx + x] }
+            }
+            buffer.forward()
+            for z in 0..<size.nz {
+                for y in 0..<size.ny {
+                    let my = y <= size.ny / 2 ? y : y - size.ny, mz = z <= size.nz / 2 ? z : z - size.nz
+                    for x in 0..<buffer.complexRowLength {
+                        let m2 = x * x + my * my + mz * mz
+                        guard m2 >= 1, m2 <= 36 else { continue }
+                        let i = 2 * ((z * size.ny + y) * buffer.complexRowLength + x)
+                        let p = Double(buffer.pointer[i] * buffer.pointer[i] + buffer.pointer[i + 1] * buffer.pointer[i + 1])
+                        // Compare like with like: weight by the blob spectrum's own |k| dependence.
+                        let weight = exp(Double(m2) * pow(1.25 / 10, 2) / 2)
+                        if x == 0 {
+                            inPlane += p * weight
+                            inPlaneCount += 1
+                        } else {
+                            elsewhere += p * weight
+                            elsewhereCount += 1
+                        }
+                    }
+                }
+            }
+        }
+        let ratio = (inPlane / inPlaneCount) / (elsewhere / elsewhereCount)
+        #expect(ratio > 0.75 && ratio < 1.33, "kx = 0 plane holds \(ratio) of the power of other modes")
+    }
+
     @Test func blobPowerFallsFromZero() throws {
         let power = try Self.radialPower(FieldSynthesis.field(for: Self.recipe(seed: 4, family: .blob)))
         #expect(power[1] > power[4] && power[4] > power[8] && power[8] > power[12])
