@@ -83,15 +83,19 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     /// adds nothing — and z slabs are painted in parallel, each by one task.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
         let size = mask.size
-        let toBoundary = DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: outsideIsBoundary)
+        // Squared distances to the boundary, turned into radii in place (0 outside the set:
+        // the complement is its own boundary).
+        var radius = DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: outsideIsBoundary)
         let cap = Float(size.count)
-        let radius = zip(mask.bits, toBoundary).map { $0 != 0 ? min($1.squareRoot(), cap) : 0 }
+        radius.withUnsafeMutableBufferPointer { r in
+            for i in r.indices { r[i] = min(r[i].squareRoot(), cap) }
+        }
         let ridge = ridgeCentres(radius: radius, size: size)
         var thickness = [Float](repeating: 0, count: size.count)
         let maxRadius = ridge.map(\.radius).max() ?? 0
         // Centres bucketed by z so each slab looks only at the balls that reach it.
         var byZ = [[RidgeCentre]](repeating: [], count: size.nz)
-        for c in ridge { byZ[c.z].append(c) }
+        for c in ridge { byZ[Int(c.z)].append(c) }
         let buckets = byZ
         let largest = Int(maxRadius * maxRadius + 0.5) + 1
         // halfWidths[m] = largest d with d² < m (−1 for m = 0: no voxel).
@@ -122,8 +126,12 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     }
 
     struct RidgeCentre {
-        let x: Int, y: Int, z: Int
+        let x: Int32, y: Int32, z: Int32
         let radius: Float
+
+        init(x: Int, y: Int, z: Int, radius: Float) {
+            (self.x, self.y, self.z, self.radius) = (Int32(x), Int32(y), Int32(z), radius)
+        }
     }
 
     /// Slack (voxels) in the containment test: on a grid a neighbour one step deeper is rarely
@@ -188,18 +196,19 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     /// row's half-width comes from `halfWidths`: the largest d with d² < m is halfWidths[m].
     private static func paint(_ c: RidgeCentre, into t: SendablePointer<Float>, size: GridSize, slab: Range<Int>,
                               halfWidths: UnsafeBufferPointer<Int32>) {
+        let (cx, cy, cz) = (Int(c.x), Int(c.y), Int(c.z))
         let r2 = Int(c.radius * c.radius + 0.5), value = 2 * c.radius
         let reach = Int(halfWidths[r2])
-        let z0 = max(slab.lowerBound, c.z - reach), z1 = min(slab.upperBound, c.z + reach + 1)
+        let z0 = max(slab.lowerBound, cz - reach), z1 = min(slab.upperBound, cz + reach + 1)
         guard z0 < z1 else { return }
         for z in z0..<z1 {
-            let ryz2 = r2 - (z - c.z) * (z - c.z)
+            let ryz2 = r2 - (z - cz) * (z - cz)
             let reachY = Int(halfWidths[ryz2])
             let rowBase = t.base + size.nx * size.ny * z
-            for y in max(0, c.y - reachY)...min(size.ny - 1, c.y + reachY) {
-                let half = Int(halfWidths[ryz2 - (y - c.y) * (y - c.y)])
+            for y in max(0, cy - reachY)...min(size.ny - 1, cy + reachY) {
+                let half = Int(halfWidths[ryz2 - (y - cy) * (y - cy)])
                 let row = rowBase + size.nx * y
-                raise(row, from: max(0, c.x - half), through: min(size.nx - 1, c.x + half), to: value)
+                raise(row, from: max(0, cx - half), through: min(size.nx - 1, cx + half), to: value)
             }
         }
     }
