@@ -40,27 +40,29 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         Double((next() >> 11) &+ 1) * 0x1p-53
     }
 
-    /// Fills `buffer` with independent standard normal samples: Marsaglia's polar method in
-    /// single precision, one 64-bit draw per attempt (two 24-bit uniforms in −1…1, kept when
-    /// inside the unit disc: π/4 of attempts), two samples per kept pair.
+    /// Fills `buffer` with independent standard normal samples (ziggurat method, single
+    /// precision output).
     public mutating func fillStandardNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {
-        var i = 0
-        let n = buffer.count
-        let scale: Float = 0x1p-23
-        while i < n {
-            let bits = next()
-            let u = Float(bits >> 40) * scale - 1
-            let v = Float((bits >> 16) & 0xFF_FFFF) * scale - 1
-            let s = u * u + v * v
-            guard s < 1 && s > 0 else { continue }
-            let factor = (-2 * _logf(s) / s).squareRoot()
-            buffer[i] = u * factor
-            if i + 1 < n { buffer[i + 1] = v * factor }
-            i += 2
+        let ziggurat = NormalZiggurat.shared
+        ziggurat.limit.withUnsafeBufferPointer { limit in
+            ziggurat.width.withUnsafeBufferPointer { width in
+                var i = 0
+                let n = buffer.count
+                while i < n {
+                    let bits = next()
+                    let layer = Int(bits & 0x7F)
+                    let j = Int32(truncatingIfNeeded: bits >> 32)
+                    if j.magnitude < limit[layer] {
+                        buffer[i] = Float(Double(j) * width[layer])
+                    } else {
+                        var random = self
+                        let x = ziggurat.edgeSample(j, layer: layer, random: &random) ?? ziggurat.sample(&random)
+                        self = random
+                        buffer[i] = Float(x)
+                    }
+                    i &+= 1
+                }
+            }
         }
     }
 }
-
-import Foundation
-
-@inline(__always) private func _logf(_ x: Float) -> Float { Foundation.logf(x) }

@@ -1,4 +1,5 @@
 import ForgeCore
+import Foundation
 
 /// The outcome of cutting a field at a quantile.
 public struct ThresholdResult: Sendable, Equatable {
@@ -50,39 +51,78 @@ extension ScalarGrid {
 }
 
 /// A value t with exactly `k` elements of `values` strictly greater (barring ties).
+///
+/// Two parallel passes and no min/max pass: each value's bits are mapped to a key that
+/// orders like the value (sign flipped for positives, all bits for negatives), a histogram
+/// of the keys' top 16 bits finds the bin holding the cut, and only that bin's values are
+/// sorted (bins are 2⁻⁷ of a value's magnitude wide, so few values share one).
 func quantileCut(in values: UnsafeBufferPointer<Float>, keepingAbove k: Int) -> Float {
     let n = values.count
     let bins = 1 << 16
-    var lo = Float.infinity, hi = -Float.infinity
-    for v in values {
-        lo = min(lo, v)
-        hi = max(hi, v)
+    let source = SendableReadOnlyPointer(values.baseAddress!)
+    let chunks = parallelChunkCount(n, minimumChunk: 1 << 18)
+    let histograms = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: bins * chunks)
+    histograms.initialize(repeating: 0)
+    defer { histograms.deallocate() }
+    let counts = SendablePointer(histograms.baseAddress!)
+    parallelForChunks(n, chunks: chunks) { chunk, range in
+        let histogram = counts.base + chunk * bins
+        for i in range { histogram[Int(orderedKey(source.base[i]) >> 16)] &+= 1 }
     }
-    if lo == hi { return lo }
-    let scale = Float(bins) / (hi - lo) * (1 - 1e-6)
-    @inline(__always) func bin(_ v: Float) -> Int { min(Int((v - lo) * scale), bins - 1) }
-
-    var histogram = [Int](repeating: 0, count: bins)
-    for v in values { histogram[bin(v)] &+= 1 }
     var above = 0
     var b = bins - 1
-    while above + histogram[b] < k {
-        above += histogram[b]
+    while true {
+        var inBin = 0
+        for c in 0..<chunks { inBin += Int(histograms[c * bins + b]) }
+        if above + inBin >= k { break }
+        above += inBin
         b -= 1
     }
-    let needed = k - above  // how many of bin b's values are solid, 1 … histogram[b]
-    var inBin: [Float] = []
-    inBin.reserveCapacity(histogram[b])
-    var belowMax = -Float.infinity
-    for v in values {
-        let i = bin(v)
-        if i == b { inBin.append(v) } else if i < b, v > belowMax { belowMax = v }
+    let needed = k - above  // how many of bin b's values are solid, 1 … (values in bin b)
+    let cutBin = b
+    let parts = BinParts(count: chunks)
+    parallelForChunks(n, chunks: chunks) { chunk, range in
+        var inBin: [Float] = []
+        var belowMax = -Float.infinity
+        for i in range {
+            let v = source.base[i]
+            let key = Int(orderedKey(v) >> 16)
+            if key == cutBin { inBin.append(v) } else if key < cutBin, v > belowMax { belowMax = v }
+        }
+        parts.store(inBin, belowMax, at: chunk)
     }
-    inBin.sort(by: >)
+    let (inBinValues, belowMax) = parts.joined()
+    let inBin = inBinValues.sorted(by: >)
     let lastSolid = inBin[needed - 1]
     let firstVoid = needed < inBin.count ? inBin[needed] : belowMax
+    if firstVoid == -.infinity { return lastSolid.nextDown }
     let mid = firstVoid + (lastSolid - firstVoid) / 2
     return mid < lastSolid ? mid : firstVoid
+}
+
+/// The bits of `v` as a key that sorts like `v` (−0 just below +0).
+@inline(__always)
+private func orderedKey(_ v: Float) -> UInt32 {
+    let bits = v.bitPattern
+    return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+}
+
+/// Per-chunk values of the cut's bin and largest value below it.
+private final class BinParts: @unchecked Sendable {
+    private var values: [[Float]]
+    private var below: [Float]
+    private let lock = NSLock()
+    init(count: Int) {
+        values = Array(repeating: [], count: count)
+        below = Array(repeating: -.infinity, count: count)
+    }
+    func store(_ part: [Float], _ belowMax: Float, at i: Int) {
+        lock.withLock {
+            values[i] = part
+            below[i] = belowMax
+        }
+    }
+    func joined() -> ([Float], Float) { (values.flatMap { $0 }, below.max() ?? -.infinity) }
 }
 
 /// Per-task counters merged after a parallel pass.

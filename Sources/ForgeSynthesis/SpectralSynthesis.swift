@@ -20,8 +20,9 @@ public enum SpectralSynthesis {
     public static func field(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum,
                              seed: UInt64) throws -> ScalarGrid {
         let buffer = try RealSpectralBuffer(size: size)
-        fillNoise(buffer, seed: seed, amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
-        return synthesised(buffer, voxelSizeMM: voxelSizeMM)
+        let variance = fillNoise(buffer, seed: seed,
+                                 amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
+        return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
     }
 
     /// A unit-variance field whose Fourier amplitudes are `amplitudes`, one per half-complex
@@ -32,41 +33,65 @@ public enum SpectralSynthesis {
         let cx = buffer.complexRowLength
         precondition(amplitudes.count == cx * size.ny * size.nz)
         let table = SendableArray(amplitudes)
-        fillNoise(buffer, seed: seed) { y, z, factors in
+        let variance = fillNoise(buffer, seed: seed) { y, z, factors in
             let start = (z * size.ny + y) * cx
             for x in 0..<cx { factors[x] = table.values[start + x] }
         }
-        return synthesised(buffer, voxelSizeMM: voxelSizeMM)
+        return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
     }
 
     /// Fills the half spectrum with complex normal noise times the amplitudes that
-    /// `amplitudes(y, z, row)` writes for each row, zeroes k = 0, and makes the Hermitian
-    /// planes consistent.
+    /// `amplitudes(y, z, row)` writes for each row, zeroes k = 0, makes the Hermitian
+    /// planes consistent, and returns the variance of the field this spectrum makes
+    /// (Parseval: the sum of |X|² over the full spectrum, which the half spectrum holds
+    /// twice except in its Hermitian planes).
     private static func fillNoise(_ buffer: RealSpectralBuffer, seed: UInt64,
-                                  amplitudes: @escaping @Sendable (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+                                  amplitudes: @escaping @Sendable (Int, Int, UnsafeMutablePointer<Float>) -> Void)
+        -> Double
+    {
         let size = buffer.size
         let cx = buffer.complexRowLength
+        // Columns 1..<paired appear twice in the full spectrum.
+        let paired = size.nx % 2 == 0 ? cx - 1 : cx
         let base = SendablePointer(buffer.pointer)
+        let layerPower = UnsafeMutableBufferPointer<Double>.allocate(capacity: size.nz)
+        defer { layerPower.deallocate() }
+        let power = SendablePointer(layerPower.baseAddress!)
         parallelForRanges(size.nz) { zs in
             let factors = UnsafeMutablePointer<Float>.allocate(capacity: cx)
             defer { factors.deallocate() }
             for z in zs {
                 var random = SeededRandom(seed: seed, stream: UInt64(z))
+                var layer = 0.0
                 for y in 0..<size.ny {
                     let row = base.base + 2 * (z * size.ny + y) * cx
                     random.fillStandardNormal(UnsafeMutableBufferPointer(start: row, count: 2 * cx))
                     amplitudes(y, z, factors)
                     if z == 0 && y == 0 { factors[0] = 0 }
+                    var rowPower: Float = 0
                     var x = 0
                     while x < cx {
-                        row[2 &* x] *= factors[x]
-                        row[2 &* x &+ 1] *= factors[x]
+                        let re = row[2 &* x] * factors[x], im = row[2 &* x &+ 1] * factors[x]
+                        row[2 &* x] = re
+                        row[2 &* x &+ 1] = im
+                        if x >= 1 && x < paired { rowPower += re * re + im * im }
                         x &+= 1
                     }
+                    layer += 2 * Double(rowPower)
                 }
+                power.base[z] = layer
             }
         }
         makeHermitianPlanes(buffer)
+        var total = layerPower.reduce(0, +)
+        let p = buffer.pointer
+        for column in paired == cx ? [0] : [0, cx - 1] {
+            for r in 0..<(size.ny * size.nz) {
+                let i = 2 * (r * cx + column)
+                total += Double(p[i] * p[i] + p[i + 1] * p[i + 1])
+            }
+        }
+        return total
     }
 
     /// In the planes kx = 0 and kx = Nyquist the half spectrum holds both k and −k: sets
@@ -93,37 +118,9 @@ public enum SpectralSynthesis {
         }
     }
 
-    /// The variance of the field the spectrum makes (Parseval: the sum of |X|² over the
-    /// full spectrum, which the half spectrum holds twice except in its Hermitian planes).
-    private static func variance(_ buffer: RealSpectralBuffer) -> Double {
-        let size = buffer.size, cx = buffer.complexRowLength
-        let rows = size.ny * size.nz
-        let lastDouble = size.nx % 2 == 0 ? cx - 1 : cx
-        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: rows)
-        defer { sums.deallocate() }
-        let base = SendablePointer(buffer.pointer), out = SendablePointer(sums.baseAddress!)
-        parallelForRanges(rows) { range in
-            for r in range {
-                let row = base.base + 2 * r * cx
-                var twice: Float = 0, once: Float = 0
-                var x = 1
-                while x < lastDouble {
-                    twice += row[2 &* x] * row[2 &* x] + row[2 &* x &+ 1] * row[2 &* x &+ 1]
-                    x &+= 1
-                }
-                once += row[0] * row[0] + row[1] * row[1]
-                if lastDouble < cx {
-                    once += row[2 * lastDouble] * row[2 * lastDouble] + row[2 * lastDouble + 1] * row[2 * lastDouble + 1]
-                }
-                out.base[r] = 2 * Double(twice) + Double(once)
-            }
-        }
-        return sums.reduce(0, +)
-    }
-
     /// The inverse transform, copied out of the padded buffer at unit variance.
-    private static func synthesised(_ buffer: RealSpectralBuffer, voxelSizeMM: Double) -> ScalarGrid {
-        let scale = Float(1 / max(variance(buffer), .leastNormalMagnitude).squareRoot())
+    private static func synthesised(_ buffer: RealSpectralBuffer, variance: Double, voxelSizeMM: Double) -> ScalarGrid {
+        let scale = Float(1 / max(variance, .leastNormalMagnitude).squareRoot())
         buffer.inverse()
         let size = buffer.size
         let rowLength = buffer.paddedRowLength

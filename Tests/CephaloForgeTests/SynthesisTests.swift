@@ -129,6 +129,35 @@ struct SynthesisTests {
         #expect(ratio > 0.75 && ratio < 1.33, "kx = 0 plane holds \(ratio) of the power of other modes")
     }
 
+    /// The noise generator: 2 M samples against the standard normal CDF at many points
+    /// (including the tail beyond the ziggurat's base layer at 3.44) and its moments.
+    @Test func normalSamplesFollowTheGaussian() {
+        var random = SeededRandom(seed: 99)
+        var samples = [Float](repeating: 0, count: 2_000_000)
+        samples.withUnsafeMutableBufferPointer { random.fillStandardNormal($0) }
+        let n = Double(samples.count)
+        let mean = samples.reduce(0.0) { $0 + Double($1) } / n
+        let variance = samples.reduce(0.0) { $0 + Double($1) * Double($1) } / n - mean * mean
+        let fourth = samples.reduce(0.0) { $0 + pow(Double($1), 4) } / n
+        #expect(abs(mean) < 0.004)
+        #expect(abs(variance - 1) < 0.005)
+        #expect(abs(fourth - 3) < 0.05)
+        let sorted = samples.sorted()
+        for x in stride(from: -3.0, through: 3.0, by: 0.25) {
+            var lo = 0, hi = sorted.count  // first index with sorted[i] >= x
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Double(sorted[mid]) < x { lo = mid + 1 } else { hi = mid }
+            }
+            let below = Double(lo) / n
+            let phi = 0.5 * erfc(-x / 2.0.squareRoot())
+            #expect(abs(below - phi) < 0.0025, "CDF at \(x): \(below) against \(phi)")
+        }
+        let tail = Double(samples.filter { abs($0) > 3.6 }.count) / n
+        let expected = erfc(3.6 / 2.0.squareRoot())
+        #expect(abs(tail / expected - 1) < 0.2, "P(|x| > 3.6) = \(tail) against \(expected)")
+    }
+
     @Test func blobPowerFallsFromZero() throws {
         let power = try Self.radialPower(FieldSynthesis.field(for: Self.recipe(seed: 4, family: .blob)))
         #expect(power[1] > power[4] && power[4] > power[8] && power[8] > power[12])
