@@ -53,7 +53,7 @@ struct MeshingBenchmark {
             _ = time("topology") { Topology(of: mask) }
             _ = time("distance_transform") { DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: true) }
             _ = time("thickness") { LocalThickness(of: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: true) }
-            _ = time("pore_thickness") { LocalThickness(of: mask.inverted, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: false) }
+            _ = time("pore_thickness") { LocalThickness(ofComplementOf: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: false) }
             var cleaned = field
             _ = time("cleanup") { PrintabilityCleanup.clean(&cleaned, targets: FractionTargets(recipe: recipe),
                                                             options: CleanupOptions(recipe: recipe)) }

@@ -1,6 +1,10 @@
+import Foundation
+
 /// An append-only buffer on raw memory for hot loops: no per-append bounds or uniqueness
-/// checks (a Swift array append costs a header load and a capacity test each time). The
-/// owner must call `release()`.
+/// checks (a Swift array append costs a header load and a capacity test each time).
+/// Growth goes through `realloc`, which moves large blocks by remapping their pages
+/// rather than copying them. For trivial element types only; the owner must call
+/// `release()`.
 struct GrowableBuffer<T> {
     private(set) var base: UnsafeMutablePointer<T>
     private(set) var count = 0
@@ -8,7 +12,10 @@ struct GrowableBuffer<T> {
 
     init(capacity: Int) {
         self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+        guard let raw = malloc(self.capacity * MemoryLayout<T>.stride) else {
+            fatalError("out of memory for \(self.capacity) mesh elements")
+        }
+        base = raw.bindMemory(to: T.self, capacity: self.capacity)
     }
 
     @inline(__always)
@@ -19,14 +26,15 @@ struct GrowableBuffer<T> {
     }
 
     private mutating func grow() {
-        let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity *= 2
+        let bigger = capacity * 2
+        guard let raw = realloc(base, bigger * MemoryLayout<T>.stride) else {
+            fatalError("out of memory for \(bigger) mesh elements")
+        }
+        base = raw.bindMemory(to: T.self, capacity: bigger)
+        capacity = bigger
     }
 
     var buffer: UnsafeBufferPointer<T> { UnsafeBufferPointer(start: base, count: count) }
 
-    func release() { base.deallocate() }
+    func release() { free(base) }
 }

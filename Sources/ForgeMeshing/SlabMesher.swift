@@ -111,6 +111,8 @@ struct SlabMesher {
         var lowerX = ids, lowerY = ids + xSize
         var upperX = ids + xSize + ySize, upperY = upperX + xSize
         let zEdges = upperY + ySize
+        let rowOffsets = UnsafeMutablePointer<Int>.allocate(capacity: 12)
+        defer { rowOffsets.deallocate() }
 
         var part = ChunkMesh(expectedCells: slabs.count * nx * ny)
         fillLayer(slabs.lowerBound, into: lower, solid: lowerSolid)
@@ -126,10 +128,10 @@ struct SlabMesher {
                     let foreign = k + 1 == slabs.upperBound && !isLast
                     layerEdges(k + 1, layer: upper, xEdges: upperX, yEdges: upperY, foreign: foreign, into: &part)
                     zEdgeVertices(k, lower: lower, upper: upper, zEdges: zEdges, into: &part)
-                    let edges = EdgeTables(lowerX: lowerX, lowerY: lowerY, upperX: upperX,
+                    let edges = EdgeTables(ids: ids, lowerX: lowerX, lowerY: lowerY, upperX: upperX,
                                            upperY: upperY, z: zEdges, px: px)
-                    marchCells(lower: lowerSolid, upper: upperSolid, edges: edges, tris: tris, offsets: offsets,
-                               into: &part)
+                    marchCells(lower: lowerSolid, upper: upperSolid, edges: edges, ids: ids, rowOffsets: rowOffsets,
+                               tris: tris, offsets: offsets, into: &part)
                     swap(&lower, &upper)
                     swap(&lowerSolid, &upperSolid)
                     swap(&lowerX, &upperX)
@@ -159,11 +161,14 @@ struct SlabMesher {
         }
     }
 
-    /// `lower` and `upper` are the two layers' solid flags (0 or 1).
+    /// `lower` and `upper` are the two layers' solid flags (0 or 1). A triangle corner's
+    /// vertex is `ids[rowOffsets[edge] + ip]`: one table lookup and one load, no branch.
     private func marchCells(lower: UnsafePointer<UInt8>, upper: UnsafePointer<UInt8>, edges: EdgeTables,
+                            ids: UnsafePointer<UInt32>, rowOffsets: UnsafeMutablePointer<Int>,
                             tris: UnsafeBufferPointer<UInt8>, offsets: UnsafeBufferPointer<Int>,
                             into part: inout ChunkMesh) {
         for jp in 0..<(py - 1) {
+            edges.rowOffsets(jp: jp, into: rowOffsets)
             let r0 = px * jp, r1 = r0 + px
             var previous = Int(lower[r0] | lower[r1] << 2 | upper[r0] << 4 | upper[r1] << 6)
             for ip in 0..<(px - 1) {
@@ -172,34 +177,50 @@ struct SlabMesher {
                 let code = previous | right << 1
                 previous = right
                 if code == 0 || code == 255 { continue }
-                let start = offsets[code], end = offsets[code + 1]
-                for t in start..<end {
-                    part.indices.append(edges.vertex(Int(tris[t]), ip: ip, jp: jp))
+                var t = offsets[code]
+                let end = offsets[code + 1]
+                while t < end {
+                    part.indices.append(ids[rowOffsets[Int(tris[t])] &+ ip])
+                    t &+= 1
                 }
             }
         }
     }
 }
 
-/// Where the vertex of each of a cell's twelve edges is stored.
+/// Where the vertex of each of a cell's twelve edges is stored, as offsets from the start
+/// of the id block that holds all five edge arrays (their order swaps from slab to slab).
 struct EdgeTables {
-    let lowerX: UnsafeMutablePointer<UInt32>, lowerY: UnsafeMutablePointer<UInt32>
-    let upperX: UnsafeMutablePointer<UInt32>, upperY: UnsafeMutablePointer<UInt32>
-    let z: UnsafeMutablePointer<UInt32>
-    let px: Int
+    /// Offset of each edge's array: lower x, upper x for edges 0–3; lower y, upper y for
+    /// 4–7; z for 8–11.
+    private let arrayOffset: [Int]
+    private let px: Int
 
+    init(ids: UnsafePointer<UInt32>, lowerX: UnsafePointer<UInt32>, lowerY: UnsafePointer<UInt32>,
+         upperX: UnsafePointer<UInt32>, upperY: UnsafePointer<UInt32>, z: UnsafePointer<UInt32>, px: Int) {
+        self.px = px
+        arrayOffset = (0..<12).map { e in
+            let a = e & 3
+            switch e >> 2 {
+            case 0: return (a >> 1 == 0 ? lowerX : upperX) - ids
+            case 1: return (a >> 1 == 0 ? lowerY : upperY) - ids
+            default: return z - ids
+            }
+        }
+    }
+
+    /// For row `jp`, the offset of each edge's vertex id in the cell at ip = 0.
     @inline(__always)
-    func vertex(_ edge: Int, ip: Int, jp: Int) -> UInt32 {
-        let a = edge & 3
-        switch edge >> 2 {
-        case 0:  // x edge at (0, dy, dz)
-            let slot = ip + (px - 1) * (jp + (a & 1))
-            return a >> 1 == 0 ? lowerX[slot] : upperX[slot]
-        case 1:  // y edge at (dx, 0, dz)
-            let slot = ip + (a & 1) + px * jp
-            return a >> 1 == 0 ? lowerY[slot] : upperY[slot]
-        default:  // z edge at (dx, dy, 0)
-            return z[ip + (a & 1) + px * (jp + (a >> 1))]
+    func rowOffsets(jp: Int, into out: UnsafeMutablePointer<Int>) {
+        for e in 0..<12 {
+            let a = e & 3
+            let term: Int
+            switch e >> 2 {
+            case 0: term = (px - 1) * (jp + (a & 1))   // x edge at (0, dy, dz)
+            case 1: term = (a & 1) + px * jp            // y edge at (dx, 0, dz)
+            default: term = (a & 1) + px * (jp + (a >> 1))  // z edge at (dx, dy, 0)
+            }
+            out[e] = arrayOffset[e] + term
         }
     }
 }

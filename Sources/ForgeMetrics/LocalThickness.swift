@@ -32,16 +32,23 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     /// Distances are to voxel centres, so a plate of n voxels measures n (even n) or about
     /// n + 1 (odd n) voxels.
     public init?(of mask: VoxelMask, voxelSizeMM h: Double, outsideIsBoundary: Bool) {
-        self.init(of: mask, field: Self.field(of: mask, outsideIsBoundary: outsideIsBoundary), voxelSizeMM: h)
+        self.init(field: Self.field(of: mask, outsideIsBoundary: outsideIsBoundary), size: mask.size, voxelSizeMM: h)
     }
 
-    /// Summary of a thickness `field` (voxels, as `field(of:outsideIsBoundary:)` gives it)
-    /// over the voxels of `mask`. Linear time: the 5th percentile is selected through a
-    /// histogram of the values' bit patterns (ordered like the values, which are ≥ 0).
-    public init?(of mask: VoxelMask, field: [Float], voxelSizeMM h: Double) {
+    /// Thickness of the complement of `mask` (the pores of a solid), without building it.
+    public init?(ofComplementOf mask: VoxelMask, voxelSizeMM h: Double, outsideIsBoundary: Bool) {
+        self.init(field: Self.field(ofComplementOf: mask, outsideIsBoundary: outsideIsBoundary),
+                  size: mask.size, voxelSizeMM: h)
+    }
+
+    /// Summary of a thickness `field` (voxels, as `field(of:outsideIsBoundary:)` gives it:
+    /// positive on the phase, 0 elsewhere) on a grid of `size`. Linear time: the 5th
+    /// percentile is selected through a histogram of the values' bit patterns (ordered like
+    /// the values, which are ≥ 0).
+    public init?(field: [Float], size: GridSize, voxelSizeMM h: Double) {
         var count = 0, sum = 0.0, minimum = Float.infinity, maximum: Float = 0, where_ = 0
         var coarse = [Int](repeating: 0, count: 1 << 16)
-        for i in field.indices where mask.bits[i] != 0 {
+        for i in field.indices where field[i] > 0 {
             let v = field[i]
             count += 1
             sum += Double(v)
@@ -60,18 +67,18 @@ public struct LocalThickness: Sendable, Codable, Equatable {
             bin += 1
         }
         var inBin: [Float] = []
-        for i in field.indices where mask.bits[i] != 0 && Int(field[i].bitPattern >> 16) == bin { inBin.append(field[i]) }
+        for i in field.indices where field[i] > 0 && Int(field[i].bitPattern >> 16) == bin { inBin.append(field[i]) }
         inBin.sort()
         meanMM = sum / Double(count) * h
         minimumMM = Double(minimum) * h
         percentile5MM = Double(inBin[rank - below]) * h
         maximumMM = Double(maximum) * h
-        let s = mask.size
+        let s = size
         let (x, y, z) = (where_ % s.nx, (where_ / s.nx) % s.ny, where_ / (s.nx * s.ny))
         thinnestAtMM = [x, y, z].map { (Double($0) + 0.5) * h }
         var bins = [Double](repeating: 0, count: Self.histogramBins)
         let top = Swift.max(maximum, 1e-6)
-        for i in field.indices where mask.bits[i] != 0 {
+        for i in field.indices where field[i] > 0 {
             bins[Swift.min(Int(field[i] / top * Float(Self.histogramBins)), Self.histogramBins - 1)] += 1
         }
         histogram = bins.map { $0 / Double(count) }
@@ -80,18 +87,32 @@ public struct LocalThickness: Sendable, Codable, Equatable {
     /// Thickness in voxels at every voxel of the set (0 elsewhere): 2·max R(c) over the
     /// balls B(c, R(c)) that contain the voxel, R being the distance to the nearest voxel
     /// outside the set. Only ridge centres are painted — a ball inside a neighbour's ball
-    /// adds nothing — and z slabs are painted in parallel, each by one task.
+    /// adds nothing — and z slabs are painted in parallel, each by one task. One grid of
+    /// floats holds the distances, then the radii, then the thickness.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
-        let size = mask.size
-        // Squared distances to the boundary, turned into radii in place (0 outside the set:
-        // the complement is its own boundary).
-        var radius = DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: outsideIsBoundary)
+        thickness(radiiSquared: DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: outsideIsBoundary),
+                  size: mask.size)
+    }
+
+    /// `field(of:outsideIsBoundary:)` of the complement of `mask`.
+    public static func field(ofComplementOf mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
+        thickness(radiiSquared: DistanceTransform.squaredDistance(to: mask, outsideIsFeature: outsideIsBoundary),
+                  size: mask.size)
+    }
+
+    /// Turns squared distances to the phase's boundary (0 off the phase) into thickness.
+    private static func thickness(radiiSquared radius: consuming [Float], size: GridSize) -> [Float] {
         let cap = Float(size.count)
         radius.withUnsafeMutableBufferPointer { r in
             for i in r.indices { r[i] = min(r[i].squareRoot(), cap) }
         }
         let ridge = ridgeCentres(radius: radius, size: size)
-        var thickness = [Float](repeating: 0, count: size.count)
+        // Every voxel lies at least in its own ball: the radii become diameters in place,
+        // and painting raises them.
+        var thickness = consume radius
+        thickness.withUnsafeMutableBufferPointer { t in
+            for i in t.indices { t[i] *= 2 }
+        }
         let maxRadius = ridge.map(\.radius).max() ?? 0
         // Centres bucketed by z so each slab looks only at the balls that reach it.
         var byZ = [[RidgeCentre]](repeating: [], count: size.nz)
@@ -120,8 +141,6 @@ public struct LocalThickness: Sendable, Codable, Equatable {
                 }
             }
         }
-        // Every voxel lies at least in its own ball.
-        for i in thickness.indices { thickness[i] = mask.bits[i] == 0 ? 0 : max(thickness[i], 2 * radius[i]) }
         return thickness
     }
 

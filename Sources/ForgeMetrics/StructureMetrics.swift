@@ -27,8 +27,10 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         try self.init(of: mask, voxelSizeMM: voxelSizeMM, solidThicknessMap: &unused)
     }
 
-    /// Measures `mask` and hands back the solid's thickness map (for colouring renders).
-    public init(of mask: VoxelMask, voxelSizeMM: Double, solidThicknessMap: inout ThicknessMap?) throws {
+    /// Measures `mask` and hands back the solid's thickness map (for colouring renders)
+    /// when `keepingThicknessMap`; otherwise the map is dropped as soon as it is summarised.
+    public init(of mask: VoxelMask, voxelSizeMM: Double, solidThicknessMap: inout ThicknessMap?,
+                keepingThicknessMap: Bool = true) throws {
         twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM)
         topology = Topology(of: mask)
         // Above `thicknessVoxelLimit` voxels, local thickness is measured on a grid halved as
@@ -40,8 +42,8 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         }
         thicknessVoxelSizeMM = h
         let solidField = LocalThickness.field(of: coarse, outsideIsBoundary: true)
-        solidThickness = LocalThickness(of: coarse, field: solidField, voxelSizeMM: h)
-        solidThicknessMap = ThicknessMap(size: coarse.size, voxelSizeMM: h, valuesMM: solidField.map { $0 * Float(h) })
-        poreThickness = LocalThickness(of: coarse.inverted, voxelSizeMM: h, outsideIsBoundary: false)
+        solidThickness = LocalThickness(field: solidField, size: coarse.size, voxelSizeMM: h)
+        solidThicknessMap = keepingThicknessMap ? ThicknessMap(size: coarse.size, voxelSizeMM: h, valuesVoxels: solidField) : nil
+        poreThickness = LocalThickness(ofComplementOf: coarse, voxelSizeMM: h, outsideIsBoundary: false)
     }
 }

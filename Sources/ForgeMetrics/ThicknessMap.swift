@@ -1,16 +1,17 @@
 import ForgeCore
 
-/// Local thickness in mm at every voxel of a grid (0 outside the phase), x fastest.
+/// Local thickness at every voxel of a grid (0 outside the phase), x fastest, held in
+/// voxels as `LocalThickness.field` gives it (no second copy in mm).
 public struct ThicknessMap: Sendable {
     public let size: GridSize
     public let voxelSizeMM: Double
-    public let valuesMM: [Float]
+    public let valuesVoxels: [Float]
 
-    public init(size: GridSize, voxelSizeMM: Double, valuesMM: [Float]) {
-        precondition(valuesMM.count == size.count)
+    public init(size: GridSize, voxelSizeMM: Double, valuesVoxels: [Float]) {
+        precondition(valuesVoxels.count == size.count)
         self.size = size
         self.voxelSizeMM = voxelSizeMM
-        self.valuesMM = valuesMM
+        self.valuesVoxels = valuesVoxels
     }
 
     /// The thickness at each vertex of `mesh`: the mean over the phase voxels whose centres
@@ -28,7 +29,7 @@ public struct ThicknessMap: Sendable {
                 for z in stride(from: max(lo.z, 0), through: min(lo.z + 2 * reach - 1, s.nz - 1), by: 1) {
                     for y in stride(from: max(lo.y, 0), through: min(lo.y + 2 * reach - 1, s.ny - 1), by: 1) {
                         for x in stride(from: max(lo.x, 0), through: min(lo.x + 2 * reach - 1, s.nx - 1), by: 1) {
-                            let t = valuesMM[(z * s.ny + y) * s.nx + x]
+                            let t = valuesVoxels[(z * s.ny + y) * s.nx + x]
                             if t > 0 {
                                 sum += t
                                 count += 1
@@ -37,7 +38,7 @@ public struct ThicknessMap: Sendable {
                     }
                 }
             }
-            out[v] = count > 0 ? sum / count : 0
+            out[v] = count > 0 ? sum / count * h : 0
         }
         return out
     }

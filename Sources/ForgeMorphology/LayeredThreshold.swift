@@ -48,7 +48,7 @@ extension ScalarGrid {
                         var above = 0
                         for j in 0..<m {
                             let k = layout.index(layer: i, j)
-                            p[k] -= t
+                            p[k] = voidAtZero(p[k] - t)
                             above += p[k] > 0 ? 1 : 0
                         }
                         out[i] = above

@@ -60,8 +60,8 @@ public enum PrintabilityCleanup {
     /// Re-targeting: each raw (pre-cleanup) fraction — one, or one per layer — is moved by
     /// its cleaned fraction's error; a bracket of raw fractions that fell short and
     /// overshot turns steps that leave it into bisection, since near percolation the main
-    /// body jumps as parts join.
-    /// The best pass is kept.
+    /// body jumps as parts join. Passes stop once every bracket is narrower than a quarter
+    /// of the tolerance. The best pass is kept.
     public static func clean(_ field: inout ScalarGrid, targets: FractionTargets, options: CleanupOptions,
                              tolerance: Double = 0.001, maximumPasses: Int = 12) -> CleanupReport {
         guard options.isEnabled else { return CleanupReport() }
@@ -81,6 +81,11 @@ public enum PrintabilityCleanup {
             if report.fractionError <= tolerance { break }
             for i in raw.indices where abs(errors[i]) > tolerance {
                 if errors[i] > 0 { low[i] = max(low[i], raw[i]) } else { high[i] = min(high[i], raw[i]) }
+            }
+            // A bracket a quarter of the tolerance wide holds no better cut: the cleaned
+            // fraction jumps inside it (a part joins or leaves the main body).
+            if raw.indices.allSatisfy({ abs(errors[$0]) <= tolerance || high[$0] - low[$0] < tolerance / 4 }) { break }
+            for i in raw.indices where abs(errors[i]) > tolerance {
                 let step = raw[i] + errors[i]
                 raw[i] = step > low[i] && step < high[i] ? step : (low[i] + high[i]) / 2
                 raw[i] = min(max(raw[i], 1e-4), 1 - 1e-4)

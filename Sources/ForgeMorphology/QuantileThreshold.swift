@@ -13,7 +13,8 @@ public struct ThresholdResult: Sendable, Equatable {
 
 extension ScalarGrid {
     /// Subtracts the quantile value t that leaves round(φ·N) samples strictly above zero,
-    /// turning the field into a level set f = g − t (solid where f > 0).
+    /// turning the field into a level set f = g − t (solid where f > 0, and no sample
+    /// exactly 0).
     ///
     /// O(N): a 65 536-bin histogram locates the cut, then only the samples of one bin are
     /// sorted. The cut lies halfway between the last solid and the first void value, so the
@@ -31,7 +32,7 @@ extension ScalarGrid {
             parallelForChunks(n, chunks: chunks) { chunk, range in
                 var above = 0
                 for i in range {
-                    let v = p[i] - t
+                    let v = voidAtZero(p[i] - t)
                     p[i] = v
                     above &+= v > 0 ? 1 : 0
                 }
@@ -123,6 +124,13 @@ private final class BinParts: @unchecked Sendable {
         }
     }
     func joined() -> ([Float], Float) { (values.flatMap { $0 }, below.max() ?? -.infinity) }
+}
+
+/// A sample that lands exactly on the cut is void (solid is f > 0); it is stored as the
+/// smallest negative value so that no reader, whatever its convention at 0, sees it solid.
+@inline(__always)
+func voidAtZero(_ v: Float) -> Float {
+    v == 0 ? -Float.leastNonzeroMagnitude : v
 }
 
 /// Per-task counters merged after a parallel pass.

@@ -82,7 +82,8 @@ public enum DesignGenerator {
         guard solidVoxels > 0 else { throw PipelineError.emptySolid }
         var thicknessMap: ThicknessMap?
         let structure = try timed("metrics") {
-            try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap)
+            try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap,
+                                 keepingThicknessMap: options.images.enabled && options.images.coloring == .thickness)
         }
 
         let meshField: ScalarGrid? = recipe.size.isPlanar
