@@ -46,10 +46,6 @@ struct ChunkMesh: @unchecked Sendable {
         indices = GrowableBuffer(capacity: expectedCells / 2)
     }
 
-    func release() {
-        positions.release()
-        indices.release()
-    }
 }
 
 /// Per-chunk results written by disjoint parallel tasks.
@@ -64,6 +60,8 @@ final class ChunkResults: @unchecked Sendable {
     static let foreignFlag: UInt32 = 0x8000_0000
 
     /// Concatenates the chunks and resolves references into the next chunk's first layer.
+    /// Each chunk's buffers are freed as soon as they are copied, so the copy adds little
+    /// to the peak memory.
     func merged() -> Mesh {
         var vertexOffsets = [0], triangleOffsets = [0]
         let parts = storage.map { $0! }
@@ -78,6 +76,7 @@ final class ChunkResults: @unchecked Sendable {
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in
                 let src = parts[c].positions.buffer
                 (target.base + 3 * vertexStarts[c]).update(from: src.baseAddress!, count: src.count)
+                parts[c].positions.release()
             }
             count = vertexStarts.last! * 3
         }
@@ -100,11 +99,11 @@ final class ChunkResults: @unchecked Sendable {
                     } else {
                         for i in 0..<src.count { dst[i] = src[i] &+ own }
                     }
+                    parts[c].indices.release()
                 }
             }
             count = triangleOffsets.last!
         }
-        for part in parts { part.release() }
         storage = []
         return Mesh(positions: positions, indices: indices)
     }

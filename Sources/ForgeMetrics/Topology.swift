@@ -29,19 +29,21 @@ public struct Topology: Sendable, Codable, Equatable {
         case genus
     }
 
+    /// One phase's labels at a time (each is four bytes per voxel).
     public init(of mask: VoxelMask) {
-        let solid = ComponentLabels(mask)
-        let void = ComponentLabels(mask.inverted)
         let axes = mask.size.isPlanar ? 2 : 3
-        solidComponents = solid.count
+        (solidComponents, solidPercolates) = {
+            let solid = ComponentLabels(mask)
+            return (solid.count, (0..<axes).map { a in (0..<solid.count).contains { solid.spans($0, axis: a) } })
+        }()
+        let void = ComponentLabels(mask, phase: 0)
         voidComponents = void.count
         let enclosed = (0..<void.count).filter { void.isEnclosed($0) }
         voidsEnclosed = enclosed.count
         enclosedVoidFraction = Double(enclosed.reduce(0) { $0 + void.sizes[$1] }) / Double(mask.size.count)
-        solidPercolates = (0..<axes).map { a in (0..<solid.count).contains { solid.spans($0, axis: a) } }
         voidPercolates = (0..<axes).map { a in (0..<void.count).contains { void.spans($0, axis: a) } }
         eulerCharacteristic = Self.eulerCharacteristic(of: mask, periodic: false)
-        genus = solid.count == 1 && enclosed.isEmpty ? 1 - eulerCharacteristic : nil
+        genus = solidComponents == 1 && enclosed.isEmpty ? 1 - eulerCharacteristic : nil
     }
 
     /// χ = voxels − adjacent pairs + full 2×2 squares − full 2×2×2 cubes of the set: the

@@ -23,8 +23,9 @@ public struct ComponentLabels: Sendable {
     /// True when component `c` touches no face of the box.
     public func isEnclosed(_ c: Int) -> Bool { faces[c] == 0 }
 
-    /// Labels `mask` with union–find over a raster scan.
-    public init(_ mask: VoxelMask) {
+    /// Labels the voxels of `mask` whose bit is `phase` (1: the set, 0: its complement)
+    /// with union–find over a raster scan.
+    public init(_ mask: VoxelMask, phase: UInt8 = 1) {
         let size = mask.size
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
         // Union–find over a raster scan on raw storage (the smaller index becomes the root),
@@ -38,11 +39,11 @@ public struct ComponentLabels: Sendable {
                 for _ in 0..<nz {
                     for y in 0..<ny {
                         for x in 0..<nx {
-                            if bits[i] != 0 {
+                            if bits[i] == phase {
                                 p[i] = Int32(i)
-                                if x > 0 && bits[i &- 1] != 0 { union(Int32(i), Int32(i &- 1)) }
-                                if y > 0 && bits[i &- nx] != 0 { union(Int32(i), Int32(i &- nx)) }
-                                if i >= plane && bits[i &- plane] != 0 { union(Int32(i), Int32(i &- plane)) }
+                                if x > 0 && bits[i &- 1] == phase { union(Int32(i), Int32(i &- 1)) }
+                                if y > 0 && bits[i &- nx] == phase { union(Int32(i), Int32(i &- nx)) }
+                                if i >= plane && bits[i &- plane] == phase { union(Int32(i), Int32(i &- plane)) }
                             }
                             i &+= 1
                         }

@@ -136,7 +136,7 @@ public enum PrintabilityCleanup {
             }
         }
         if options.fillEnclosedVoids {
-            let voids = ComponentLabels(mask.inverted)
+            let voids = ComponentLabels(mask, phase: 0)
             let enclosed = (0..<voids.count).filter { voids.isEnclosed($0) }
             if !enclosed.isEmpty {
                 let fill = Set(enclosed.map { Int32($0) })

@@ -86,12 +86,13 @@ public enum DesignGenerator {
                                  keepingThicknessMap: options.images.enabled && options.images.coloring == .thickness)
         }
 
-        let meshField: ScalarGrid? = recipe.size.isPlanar
+        var meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
         let built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) } }
         let mesh = built?.mesh
-        let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
+        let partExtent = (meshField ?? field).extentMM
+        let gridSize = field.size
 
         var imageMatch: ImageMatch?
         if let picture, let reference = recipe.image {
@@ -104,6 +105,8 @@ public enum DesignGenerator {
 
         let recipeData = try JSONFile.encode(recipe)
         let staged = stage.staged
+        // The volume's files first, so the grid is freed before the mesh checks (which
+        // need memory of their own) and the mesh files are written.
         try timed("writing") {
             try AtomicFile.write(recipeData, to: staged.recipeURL)
             for (name, data) in options.extraFiles.sorted(by: { $0.key < $1.key }) {
@@ -111,11 +114,6 @@ public enum DesignGenerator {
             }
             try SliceStackWriter.write(field, to: staged.slicesURL, textKey: OutputLayout.sliceTextKey,
                                        text: String(decoding: recipeData, as: UTF8.self)) { progress.update("slices", $0) }
-            if let mesh {
-                for format in options.meshFormats {
-                    try format.write(mesh, name: recipe.name ?? "design", to: staged.folder.appendingPathComponent(format.fileName))
-                }
-            }
             for format in options.volumeFormats { try format.write(field, into: staged.folder) }
             if options.sixteenBitSlices {
                 try FileManager.default.createDirectory(at: staged.slices16URL, withIntermediateDirectories: true)
@@ -125,16 +123,28 @@ public enum DesignGenerator {
                 try printer.write(field, to: staged.printerSlicesURL) { progress.update("printer", $0) }
             }
         }
+        // Nothing below reads the grid: free it.
+        field.values = []
+        meshField = nil
+        let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
+        let volumeWriting = timings["writing"] ?? 0
+        try timed("writing") {
+            if let mesh {
+                for format in options.meshFormats {
+                    try format.write(mesh, name: recipe.name ?? "design", to: staged.folder.appendingPathComponent(format.fileName))
+                }
+            }
+        }
+        timings["writing", default: 0] += volumeWriting
         timings["total"] = Date().timeIntervalSince(started)
 
         let h = recipe.voxelSizeMM
-        let partExtent = (meshField ?? field).extentMM
         let box = partExtent.x * partExtent.y * partExtent.z
         let watertight = checked?.watertight
         var metrics = DesignMetrics(
-            solidFraction: Double(solidVoxels) / Double(field.size.count),
+            solidFraction: Double(solidVoxels) / Double(gridSize.count),
             targetSolidFraction: recipe.solidFraction,
-            solidVoxels: solidVoxels, voxels: field.size.count, voxelSizeMM: h,
+            solidVoxels: solidVoxels, voxels: gridSize.count, voxelSizeMM: h,
             voxelVolumeMM3: Double(solidVoxels) * h * h * h,
             layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
             triangles: mesh?.triangleCount ?? 0, trianglesBeforeDecimation: built?.marchedTriangles ?? 0,
@@ -169,7 +179,7 @@ public enum DesignGenerator {
         }
         try JSONFile.write(metrics, to: staged.metricsURL)
 
-        return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: field.size.nz,
+        return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: gridSize.nz,
                             meshFiles: mesh == nil ? [] : options.meshFormats.map(\.fileName),
                             imageFiles: pictures.renders + pictures.others
                                 + (imageMatch == nil ? [] : [DesignImages.imageInput, DesignImages.imageTwoPointPlot])
