@@ -44,35 +44,46 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         let buffer = try RealSpectralBuffer(size: size)
         let row = buffer.paddedRowLength
         let p = buffer.pointer
-        for r in 0..<(size.ny * size.nz) {
-            for x in 0..<size.nx { p[r * row + x] = Float(mask.bits[r * size.nx + x]) }
+        let target = SendablePointer(p)
+        mask.bits.withUnsafeBufferPointer { bits in
+            let source = SendableReadOnlyPointer(bits.baseAddress!)
+            parallelForRanges(size.ny * size.nz) { rows in
+                for r in rows {
+                    for x in 0..<size.nx { target.base[r &* row &+ x] = Float(source.base[r &* size.nx &+ x]) }
+                }
+            }
         }
         buffer.forward()
-        // Power spectrum, radially binned in units of 2π/Lx, then |c|² in place.
+        // Power spectrum, radially binned in units of 2π/Lx, then |c|² in place; z ranges
+        // run in parallel, each with its own shell sums.
         let cx = buffer.complexRowLength
         let ratioY = Double(size.nx) / Double(size.ny), ratioZ = Double(size.nx) / Double(size.nz)
         let shells = size.nx / 2 + 1
-        var power = [Double](repeating: 0, count: shells), weight = [Double](repeating: 0, count: shells)
-        for z in 0..<size.nz {
-            let mz = Double(z <= size.nz / 2 ? z : z - size.nz) * ratioZ
-            for y in 0..<size.ny {
-                let my = Double(y <= size.ny / 2 ? y : y - size.ny) * ratioY
-                for x in 0..<cx {
-                    let i = 2 * ((z * size.ny + y) * cx + x)
-                    let re = Double(p[i]), im = Double(p[i + 1])
-                    let m = Int((Double(x * x) + my * my + mz * mz).squareRoot().rounded())
-                    if m < shells {
-                        power[m] += re * re + im * im
-                        weight[m] += 1
+        let (power, weight) = ShellSums.collect(shells: shells, over: size.nz) { zs, power, weight in
+            for z in zs {
+                let mz = Double(z <= size.nz / 2 ? z : z - size.nz) * ratioZ
+                for y in 0..<size.ny {
+                    let my = Double(y <= size.ny / 2 ? y : y - size.ny) * ratioY
+                    let yz = my * my + mz * mz
+                    for x in 0..<cx {
+                        let i = 2 &* ((z &* size.ny &+ y) &* cx &+ x)
+                        let re = Double(target.base[i]), im = Double(target.base[i &+ 1])
+                        let m = Int((Double(x &* x) + yz).squareRoot().rounded())
+                        if m < shells {
+                            power[m] += re * re + im * im
+                            weight[m] += 1
+                        }
+                        target.base[i] = Float(re * re + im * im)
+                        target.base[i &+ 1] = 0
                     }
-                    p[i] = Float(re * re + im * im)
-                    p[i + 1] = 0
                 }
             }
         }
         buffer.inverse()
         let n = Double(size.count)
-        func s2(_ x: Int, _ y: Int, _ z: Int) -> Double { Double(p[(z * size.ny + y) * row + x]) / (n * n) }
+        let s2: @Sendable (Int, Int, Int) -> Double = { x, y, z in
+            Double(target.base[(z &* size.ny &+ y) &* row &+ x]) / (n * n)
+        }
 
         let half = [size.nx, size.ny, size.nz].map { $0 / 2 }
         let axes = size.isPlanar ? 2 : 3
@@ -92,18 +103,19 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
     }
 
     /// Shell averages of S₂ over |r| (in voxels, rounded), r up to `shells`.
-    private static func radial(size: GridSize, shells: Int, _ s2: (Int, Int, Int) -> Double) -> [Double] {
-        var sum = [Double](repeating: 0, count: shells + 1), count = [Double](repeating: 0, count: shells + 1)
-        for z in 0..<size.nz {
-            let dz = z <= size.nz / 2 ? z : z - size.nz
-            for y in 0..<size.ny {
-                let dy = y <= size.ny / 2 ? y : y - size.ny
-                for x in 0..<size.nx {
-                    let dx = x <= size.nx / 2 ? x : x - size.nx
-                    let r = Int(Double(dx * dx + dy * dy + dz * dz).squareRoot().rounded())
-                    if r <= shells {
-                        sum[r] += s2(x, y, z)
-                        count[r] += 1
+    private static func radial(size: GridSize, shells: Int, _ s2: @escaping @Sendable (Int, Int, Int) -> Double) -> [Double] {
+        let (sum, count) = ShellSums.collect(shells: shells + 1, over: size.nz) { zs, sum, count in
+            for z in zs {
+                let dz = z <= size.nz / 2 ? z : z - size.nz
+                for y in 0..<size.ny {
+                    let dy = y <= size.ny / 2 ? y : y - size.ny
+                    for x in 0..<size.nx {
+                        let dx = x <= size.nx / 2 ? x : x - size.nx
+                        let r = Int(Double(dx &* dx &+ dy &* dy &+ dz &* dz).squareRoot().rounded())
+                        if r <= shells {
+                            sum[r] += s2(x, y, z)
+                            count[r] += 1
+                        }
                     }
                 }
             }
@@ -136,5 +148,34 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         let (a, b, c) = (values[m - 1], values[m], values[m + 1])
         let denominator = a - 2 * b + c
         return denominator < 0 ? Double(m) + 0.5 * (a - c) / denominator : Double(m)
+    }
+}
+
+/// Per-shell sums and counts gathered over z ranges in parallel, each range into its own
+/// pair of arrays, added up in range order. The ranges are fixed (not one per core), so the
+/// sums come out the same on any machine.
+enum ShellSums {
+    static func collect(shells: Int, over count: Int,
+                        _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void)
+        -> (sums: [Double], counts: [Double])
+    {
+        let chunks = max(1, min(count, 16))
+        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * shells * chunks)
+        storage.initialize(repeating: 0)
+        defer { storage.deallocate() }
+        let base = SendablePointer(storage.baseAddress!)
+        parallelForChunks(count, chunks: chunks) { chunk, range in
+            let own = base.base + 2 * shells * chunk
+            body(range, own, own + shells)
+        }
+        var sums = [Double](repeating: 0, count: shells), counts = [Double](repeating: 0, count: shells)
+        for chunk in 0..<chunks {
+            let own = storage.baseAddress! + 2 * shells * chunk
+            for m in 0..<shells {
+                sums[m] += own[m]
+                counts[m] += own[shells + m]
+            }
+        }
+        return (sums, counts)
     }
 }

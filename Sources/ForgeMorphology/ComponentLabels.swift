@@ -29,56 +29,73 @@ public struct ComponentLabels: Sendable {
         let size = mask.size
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
         // Union–find over a raster scan on raw storage (the smaller index becomes the root),
-        // then every voxel points at its root; −1 outside the set.
+        // then every voxel points at its root; −1 outside the set. A voxel joins its left
+        // neighbour's set by pointing at that neighbour's parent; it is unioned with the
+        // voxel behind it (y − 1, and likewise z − 1) only when the left and left-behind
+        // voxels do not already connect the two — once per run rather than once per voxel.
         var parent = [Int32](repeating: -1, count: size.count)
+        var roots = 0
         mask.bits.withUnsafeBufferPointer { bits in
             parent.withUnsafeMutableBufferPointer { p in
                 @inline(__always) func union(_ a: Int32, _ b: Int32) { DisjointSets.union(a, b, in: p) }
                 let plane = nx &* ny
                 var i = 0
-                for _ in 0..<nz {
+                for z in 0..<nz {
                     for y in 0..<ny {
-                        for x in 0..<nx {
-                            if bits[i] == phase {
-                                p[i] = Int32(i)
-                                if x > 0 && bits[i &- 1] == phase { union(Int32(i), Int32(i &- 1)) }
-                                if y > 0 && bits[i &- nx] == phase { union(Int32(i), Int32(i &- nx)) }
-                                if i >= plane && bits[i &- plane] == phase { union(Int32(i), Int32(i &- plane)) }
+                        var leftIn = false, leftBackY = false, leftBackZ = false
+                        for _ in 0..<nx {
+                            let here = bits[i] == phase
+                            let backY = y > 0 && bits[i &- nx] == phase
+                            let backZ = z > 0 && bits[i &- plane] == phase
+                            if here {
+                                p[i] = leftIn ? p[i &- 1] : Int32(i)
+                                if backY && !(leftIn && leftBackY) { union(Int32(i), Int32(i &- nx)) }
+                                if backZ && !(leftIn && leftBackZ) { union(Int32(i), Int32(i &- plane)) }
                             }
+                            leftIn = here
+                            leftBackY = backY
+                            leftBackZ = backZ
                             i &+= 1
                         }
                     }
                 }
-                for i in 0..<p.count where p[i] >= 0 { p[i] = DisjointSets.find(Int32(i), in: p) }
+                for i in 0..<p.count where p[i] >= 0 {
+                    let root = DisjointSets.find(Int32(i), in: p)
+                    p[i] = root
+                    if root == Int32(i) { roots &+= 1 }
+                }
             }
         }
         // Renumber densely in memory order. A root is its component's first voxel (unions
         // keep the smaller index), so by the time a voxel is reached its root already holds
         // the component's number.
-        var sizes: [Int] = []
-        var faces: [UInt8] = []
+        var sizes = [Int](repeating: 0, count: roots)
+        var faces = [UInt8](repeating: 0, count: roots)
         parent.withUnsafeMutableBufferPointer { p in
-            var i = 0
-            for z in 0..<nz {
-                let fz: UInt8 = (z == 0 ? 16 : 0) | (z == nz - 1 ? 32 : 0)
-                for y in 0..<ny {
-                    let fyz = fz | (y == 0 ? 4 : 0) | (y == ny - 1 ? 8 : 0)
-                    for x in 0..<nx {
-                        let root = p[i]
-                        if root >= 0 {
-                            let c: Int
-                            if root == Int32(i) {
-                                c = sizes.count
-                                sizes.append(0)
-                                faces.append(0)
-                            } else {
-                                c = Int(p[Int(root)])
+            sizes.withUnsafeMutableBufferPointer { sizes in
+                faces.withUnsafeMutableBufferPointer { faces in
+                    var i = 0, next = 0
+                    for z in 0..<nz {
+                        let fz: UInt8 = (z == 0 ? 16 : 0) | (z == nz - 1 ? 32 : 0)
+                        for y in 0..<ny {
+                            let fyz = fz | (y == 0 ? 4 : 0) | (y == ny - 1 ? 8 : 0)
+                            for x in 0..<nx {
+                                let root = p[i]
+                                if root >= 0 {
+                                    let c: Int
+                                    if root == Int32(i) {
+                                        c = next
+                                        next &+= 1
+                                    } else {
+                                        c = Int(p[Int(root)])
+                                    }
+                                    p[i] = Int32(c)
+                                    sizes[c] &+= 1
+                                    faces[c] |= fyz | (x == 0 ? 1 : 0) | (x == nx - 1 ? 2 : 0)
+                                }
+                                i &+= 1
                             }
-                            p[i] = Int32(c)
-                            sizes[c] &+= 1
-                            faces[c] |= fyz | (x == 0 ? 1 : 0) | (x == nx - 1 ? 2 : 0)
                         }
-                        i &+= 1
                     }
                 }
             }
