@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "CAssimp", linkerSettings: [.linkedLibrary("assimp")]),
         .target(name: "CGL", linkerSettings: [.linkedLibrary("EGL"), .linkedLibrary("GL")]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CMemory"),
 
         // Core values
         .target(name: "ForgeCore"),
@@ -51,11 +52,11 @@ let package = Package(
             "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgePipeline",
         ]),
         .executableTarget(name: "CephaloForgeCLI", dependencies: [
-            "CephaloForge",
+            "CephaloForge", "CMemory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge"],
+        .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/MeshingBenchmark"),
 
         .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"]),

@@ -1,3 +1,4 @@
+import CMemory
 import CephaloForge
 import Foundation
 
@@ -10,6 +11,7 @@ import Foundation
 @main
 struct MeshingBenchmark {
     static func main() throws {
+        _ = cf_map_blocks_from(4 << 20)  // as the CLI does
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let first = arguments.first, let n = Int(first) else {
             FileHandle.standardError.write(Data("usage: cephalo-forge-bench N [--runs R] [--raw FILE]\n".utf8))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMemory
 
 @main
 struct CephaloForgeCommand: ParsableCommand {
@@ -25,4 +26,12 @@ struct CephaloForgeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
                       IterateCommand.self, BatchCommand.self])
+
+    /// Blocks of 4 MiB and more (grids, spectra, mesh buffers) get their own mappings, so
+    /// each is returned to the system as soon as it is freed and stages do not stack up
+    /// each other's peaks.
+    static func main() {
+        _ = cf_map_blocks_from(4 << 20)
+        main(nil)
+    }
 }

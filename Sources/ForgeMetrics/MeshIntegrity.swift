@@ -18,36 +18,31 @@ public struct MeshIntegrity: Sendable, Equatable {
     }
 
     /// Checks `mesh` in O(triangles): half-edges are bucketed by their start vertex, so
-    /// each lookup scans only a vertex's few outgoing edges.
+    /// each lookup scans only a vertex's few outgoing edges. A bucket holds half-edge
+    /// numbers (3 × triangle + corner), from which the edge's end and the triangle's third
+    /// vertex are read: one 4-byte entry per half-edge.
     public init(of mesh: Mesh) {
         let vertexCount = mesh.vertexCount
         let idx = mesh.indices
         var start = [Int32](repeating: 0, count: vertexCount + 1)
         for v in idx { start[Int(v) + 1] &+= 1 }
         for v in 0..<vertexCount { start[v + 1] &+= start[v] }
-        var targets = [UInt32](repeating: 0, count: idx.count)
-        var thirds = [UInt32](repeating: 0, count: idx.count)
+        var buckets = [UInt32](repeating: 0, count: idx.count)
         var degenerate = 0
         idx.withUnsafeBufferPointer { ix in
             var fill = start
             fill.withUnsafeMutableBufferPointer { f in
-                targets.withUnsafeMutableBufferPointer { tg in
-                    thirds.withUnsafeMutableBufferPointer { th in
-                        @inline(__always) func add(_ from: UInt32, _ to: UInt32, _ third: UInt32) {
-                            let k = Int(f[Int(from)])
-                            tg[k] = to
-                            th[k] = third
-                            f[Int(from)] &+= 1
+                buckets.withUnsafeMutableBufferPointer { b in
+                    var h = 0
+                    while h < ix.count {
+                        let v = Int(ix[h])
+                        b[Int(f[v])] = UInt32(h)
+                        f[v] &+= 1
+                        if h % 3 == 2 {
+                            let a = ix[h &- 2], bb = ix[h &- 1], c = ix[h]
+                            if a == bb || bb == c || c == a || Self.area2(mesh, a, bb, c) == 0 { degenerate &+= 1 }
                         }
-                        var t = 0
-                        while t < ix.count {
-                            let a = ix[t], b = ix[t &+ 1], c = ix[t &+ 2]
-                            add(a, b, c)
-                            add(b, c, a)
-                            add(c, a, b)
-                            if a == b || b == c || c == a || Self.area2(mesh, a, b, c) == 0 { degenerate &+= 1 }
-                            t &+= 3
-                        }
+                        h &+= 1
                     }
                 }
             }
@@ -60,38 +55,55 @@ public struct MeshIntegrity: Sendable, Equatable {
         defer { counts.deallocate() }
         let tally = SendablePointer(counts.baseAddress!)
         start.withUnsafeBufferPointer { st in
-            targets.withUnsafeBufferPointer { tg in
-                thirds.withUnsafeBufferPointer { th in
-                    let s = SendableReadOnlyPointer(st.baseAddress!), g = SendableReadOnlyPointer(tg.baseAddress!)
-                    let h = SendableReadOnlyPointer(th.baseAddress!)
+            buckets.withUnsafeBufferPointer { bk in
+                idx.withUnsafeBufferPointer { ix in
+                    let s = SendableReadOnlyPointer(st.baseAddress!), b = SendableReadOnlyPointer(bk.baseAddress!)
+                    let corners = SendableReadOnlyPointer(ix.baseAddress!)
+                    // The end of half-edge h and the third vertex of its triangle.
+                    @Sendable @inline(__always) func end(_ h: UInt32) -> UInt32 {
+                        let c = h % 3
+                        return corners.base[Int(c == 2 ? h &- 2 : h &+ 1)]
+                    }
+                    @Sendable @inline(__always) func third(_ h: UInt32) -> UInt32 {
+                        let c = h % 3
+                        return corners.base[Int(c == 0 ? h &+ 2 : h &- 1)]
+                    }
                     parallelForChunks(vertexCount, chunks: chunks) { chunk, range in
                         var repeated = 0, unpaired = 0, nonManifold = 0
+                        var targets: [UInt32] = [], thirds: [UInt32] = []
                         for from in range {
-                            let begin = Int(s[from]), end = Int(s[from + 1])
-                            for i in begin..<end {
-                                let to = Int(g[i])
+                            let begin = Int(s[from]), stop = Int(s[from + 1])
+                            targets.removeAll(keepingCapacity: true)
+                            thirds.removeAll(keepingCapacity: true)
+                            for i in begin..<stop {
+                                targets.append(end(b[i]))
+                                thirds.append(third(b[i]))
+                            }
+                            let degree = targets.count
+                            for i in 0..<degree {
+                                let to = targets[i]
                                 var same = 0
-                                for j in begin..<end where g[j] == g[i] { same &+= 1 }
+                                for j in 0..<degree where targets[j] == to { same &+= 1 }
                                 if same > 1 { repeated &+= 1 }
                                 var opposite = 0
-                                for j in Int(s[to])..<Int(s[to + 1]) where g[j] == UInt32(from) { opposite &+= 1 }
+                                for j in Int(s[Int(to)])..<Int(s[Int(to) + 1]) where end(b[j]) == UInt32(from) { opposite &+= 1 }
                                 if opposite == 0 { unpaired &+= 1 }
                             }
                             // The triangle (v, a, b) is followed around v by the one that starts v → b.
-                            guard end > begin else { continue }
-                            var steps = 0, current = begin
+                            guard degree > 0 else { continue }
+                            var steps = 0, current = 0
                             repeat {
-                                let next = h[current]
+                                let next = thirds[current]
                                 var found = -1
-                                for j in begin..<end where g[j] == next {
+                                for j in 0..<degree where targets[j] == next {
                                     found = j
                                     break
                                 }
                                 guard found >= 0 else { break }
                                 current = found
                                 steps &+= 1
-                            } while current != begin && steps <= end - begin
-                            if steps != end - begin || current != begin { nonManifold &+= 1 }
+                            } while current != 0 && steps <= degree
+                            if steps != degree || current != 0 { nonManifold &+= 1 }
                         }
                         tally[3 * chunk] = repeated
                         tally[3 * chunk + 1] = unpaired

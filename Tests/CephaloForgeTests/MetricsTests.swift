@@ -103,4 +103,39 @@ struct MetricsTests {
         #expect(abs(t.enclosedVoidFraction - 216.0 / 4096) < 1e-12)
         #expect(t.eulerCharacteristic == 2)
     }
+
+    /// A closed tetrahedron, outward wound, with its corners shifted by `offset`.
+    static func tetrahedron(offset: Float = 0, first: UInt32 = 0) -> (positions: [Float], indices: [UInt32]) {
+        let p: [Float] = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1].map { $0 + offset }
+        let t: [UInt32] = [0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3].map { $0 + first }
+        return (p, t)
+    }
+
+    @Test func meshIntegrityFindsEachKindOfDefect() {
+        let tet = Self.tetrahedron()
+        #expect(MeshIntegrity(of: Mesh(positions: tet.positions, indices: tet.indices)).isClosedManifold)
+
+        // A missing triangle leaves its three edges unpaired.
+        let open = MeshIntegrity(of: Mesh(positions: tet.positions, indices: Array(tet.indices.dropLast(3))))
+        #expect(open.unpairedHalfEdges == 3 && !open.isClosedManifold)
+
+        // One triangle wound the wrong way repeats three half-edges.
+        var flipped = tet.indices
+        flipped.swapAt(9, 10)
+        #expect(MeshIntegrity(of: Mesh(positions: tet.positions, indices: flipped)).repeatedHalfEdges > 0)
+
+        // A triangle with a repeated corner is degenerate.
+        let degenerate = MeshIntegrity(of: Mesh(positions: tet.positions, indices: tet.indices + [0, 1, 1]))
+        #expect(degenerate.degenerateTriangles == 1)
+
+        // Two closed tetrahedra touching at one vertex: every edge paired, one bad vertex.
+        let other = Self.tetrahedron(offset: -1, first: 4)
+        var positions = tet.positions + other.positions
+        // The second one's first corner moves onto the first one's vertex 0 and shares it.
+        positions[12...14] = [0, 0, 0]
+        let shared = (tet.indices + other.indices).map { $0 == 4 ? 0 : $0 }
+        let bowTie = MeshIntegrity(of: Mesh(positions: positions, indices: shared))
+        #expect(bowTie.unpairedHalfEdges == 0 && bowTie.repeatedHalfEdges == 0)
+        #expect(bowTie.nonManifoldVertices == 1)
+    }
 }
