@@ -55,15 +55,18 @@ struct SlabMesher {
     }
 
     /// Creates the vertices on the x and y edges of layer `k`. With `foreign`, stores
-    /// references to the next chunk's vertices instead of creating them.
-    func layerEdges(_ k: Int, layer: UnsafePointer<Float>, xEdges: UnsafeMutablePointer<UInt32>,
-                    yEdges: UnsafeMutablePointer<UInt32>, foreign: Bool, into part: inout ChunkMesh) {
+    /// references to the next chunk's vertices instead of creating them. Crossings are
+    /// found eight edges at a time in the layer's solid flags.
+    func layerEdges(_ k: Int, layer: UnsafePointer<Float>, solid: UnsafePointer<UInt8>,
+                    xEdges: UnsafeMutablePointer<UInt32>, yEdges: UnsafeMutablePointer<UInt32>,
+                    foreign: Bool, into part: inout ChunkMesh) {
         let z = (Float(k) + 0.5) * h
         let xCount = (px - 1) * py
         for jp in 0..<py {
             let row = layer + px * jp
+            let flags = solid + px * jp
             let y = (Float(jp) - 0.5) * h
-            for ip in 0..<(px - 1) where (row[ip] > 0) != (row[ip + 1] > 0) {
+            forEachDifference(flags, flags + 1, count: px - 1) { ip in
                 let slot = ip + (px - 1) * jp
                 if foreign {
                     xEdges[slot] = ChunkResults.foreignFlag | UInt32(slot)
@@ -78,8 +81,9 @@ struct SlabMesher {
         }
         for jp in 0..<(py - 1) {
             let row = layer + px * jp
+            let flags = solid + px * jp
             let y0 = (Float(jp) - 0.5) * h
-            for ip in 0..<px where (row[ip] > 0) != (row[ip + px] > 0) {
+            forEachDifference(flags, flags + px, count: px) { ip in
                 let slot = ip + px * jp
                 if foreign {
                     yEdges[slot] = ChunkResults.foreignFlag | UInt32(xCount + slot)
@@ -100,14 +104,16 @@ struct SlabMesher {
         let xSize = (px - 1) * py, ySize = px * (py - 1)
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 2 * layerSize)
         let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * (xSize + ySize) + layerSize)
-        let signs = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * layerSize)
+        // Eight bytes of slack past each layer's flags: crossings are scanned a word at a time.
+        let signs = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (layerSize + 8))
+        signs.initialize(repeating: 0, count: 2 * (layerSize + 8))
         defer {
             buffer.deallocate()
             ids.deallocate()
             signs.deallocate()
         }
         var lower = buffer, upper = buffer + layerSize
-        var lowerSolid = signs, upperSolid = signs + layerSize
+        var lowerSolid = signs, upperSolid = signs + layerSize + 8
         var lowerX = ids, lowerY = ids + xSize
         var upperX = ids + xSize + ySize, upperY = upperX + xSize
         let zEdges = upperY + ySize
@@ -116,7 +122,8 @@ struct SlabMesher {
 
         var part = ChunkMesh(expectedCells: slabs.count * nx * ny)
         fillLayer(slabs.lowerBound, into: lower, solid: lowerSolid)
-        layerEdges(slabs.lowerBound, layer: lower, xEdges: lowerX, yEdges: lowerY, foreign: false, into: &part)
+        layerEdges(slabs.lowerBound, layer: lower, solid: lowerSolid, xEdges: lowerX, yEdges: lowerY, foreign: false,
+                   into: &part)
         part.firstLayerEdges = Array(UnsafeBufferPointer(start: lowerX, count: xSize))
             + Array(UnsafeBufferPointer(start: lowerY, count: ySize))
 
@@ -126,8 +133,10 @@ struct SlabMesher {
                 for k in slabs {
                     fillLayer(k + 1, into: upper, solid: upperSolid)
                     let foreign = k + 1 == slabs.upperBound && !isLast
-                    layerEdges(k + 1, layer: upper, xEdges: upperX, yEdges: upperY, foreign: foreign, into: &part)
-                    zEdgeVertices(k, lower: lower, upper: upper, zEdges: zEdges, into: &part)
+                    layerEdges(k + 1, layer: upper, solid: upperSolid, xEdges: upperX, yEdges: upperY,
+                               foreign: foreign, into: &part)
+                    zEdgeVertices(k, lower: lower, upper: upper, lowerSolid: lowerSolid, upperSolid: upperSolid,
+                                  zEdges: zEdges, into: &part)
                     let edges = EdgeTables(ids: ids, lowerX: lowerX, lowerY: lowerY, upperX: upperX,
                                            upperY: upperY, z: zEdges, px: px)
                     marchCells(lower: lowerSolid, upper: upperSolid, edges: edges, ids: ids, rowOffsets: rowOffsets,
@@ -144,20 +153,15 @@ struct SlabMesher {
     }
 
     private func zEdgeVertices(_ k: Int, lower: UnsafePointer<Float>, upper: UnsafePointer<Float>,
+                               lowerSolid: UnsafePointer<UInt8>, upperSolid: UnsafePointer<UInt8>,
                                zEdges: UnsafeMutablePointer<UInt32>, into part: inout ChunkMesh) {
         let z0 = (Float(k) + 0.5) * h
-        for jp in 0..<py {
-            let y = (Float(jp) - 0.5) * h
-            for ip in 0..<px {
-                let s = ip + px * jp
-                let a = lower[s], b = upper[s]
-                if (a > 0) != (b > 0) {
-                    zEdges[s] = UInt32(part.positions.count / 3)
-                    part.positions.append((Float(ip) - 0.5) * h)
-                    part.positions.append(y)
-                    part.positions.append(z0 + crossing(a, b) * h)
-                }
-            }
+        forEachDifference(lowerSolid, upperSolid, count: px * py) { s in
+            let ip = s % px, jp = s / px
+            zEdges[s] = UInt32(part.positions.count / 3)
+            part.positions.append((Float(ip) - 0.5) * h)
+            part.positions.append((Float(jp) - 0.5) * h)
+            part.positions.append(z0 + crossing(lower[s], upper[s]) * h)
         }
     }
 
@@ -167,24 +171,62 @@ struct SlabMesher {
                             ids: UnsafePointer<UInt32>, rowOffsets: UnsafeMutablePointer<Int>,
                             tris: UnsafeBufferPointer<UInt8>, offsets: UnsafeBufferPointer<Int>,
                             into part: inout ChunkMesh) {
+        let cells = px - 1
         for jp in 0..<(py - 1) {
             edges.rowOffsets(jp: jp, into: rowOffsets)
-            let r0 = px * jp, r1 = r0 + px
-            var previous = Int(lower[r0] | lower[r1] << 2 | upper[r0] << 4 | upper[r1] << 6)
-            for ip in 0..<(px - 1) {
-                let a = r0 &+ ip &+ 1, b = r1 &+ ip &+ 1
-                let right = Int(lower[a] | lower[b] << 2 | upper[a] << 4 | upper[b] << 6)
-                let code = previous | right << 1
-                previous = right
-                if code == 0 || code == 255 { continue }
-                var t = offsets[code]
-                let end = offsets[code + 1]
-                while t < end {
-                    part.indices.append(ids[rowOffsets[Int(tris[t])] &+ ip])
-                    t &+= 1
+            let l0 = lower + px * jp, l1 = l0 + px, u0 = upper + px * jp, u1 = u0 + px
+            var ip = 0
+            while ip < cells {
+                // Eight cells at once: per column the four corner flags add up to 0…4, per
+                // cell two columns to 0…8; all eight cells are inside or outside (0 or 8,
+                // no low bits) and have no triangles.
+                if ip &+ 8 <= cells {
+                    let here = word(l0 + ip) &+ word(l1 + ip) &+ word(u0 + ip) &+ word(u1 + ip)
+                    let next = word(l0 + ip + 1) &+ word(l1 + ip + 1) &+ word(u0 + ip + 1) &+ word(u1 + ip + 1)
+                    if (here &+ next) & 0x0707_0707_0707_0707 == 0 {
+                        ip &+= 8
+                        continue
+                    }
+                }
+                let end = min(ip &+ 8, cells)
+                while ip < end {
+                    let code = Int(l0[ip] | l0[ip &+ 1] << 1 | l1[ip] << 2 | l1[ip &+ 1] << 3
+                        | u0[ip] << 4 | u0[ip &+ 1] << 5 | u1[ip] << 6 | u1[ip &+ 1] << 7)
+                    if code != 0 && code != 255 {
+                        var t = offsets[code]
+                        let stop = offsets[code + 1]
+                        while t < stop {
+                            part.indices.append(ids[rowOffsets[Int(tris[t])] &+ ip])
+                            t &+= 1
+                        }
+                    }
+                    ip &+= 1
                 }
             }
         }
+    }
+}
+
+/// Eight flag bytes as one little-endian word.
+@inline(__always)
+private func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+    UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+}
+
+/// Calls `body(i)` for every i in 0..<count where a[i] != b[i] (flags are 0 or 1), in
+/// increasing order, testing eight at a time. Reads up to 7 bytes past `count` in both.
+@inline(__always)
+private func forEachDifference(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int,
+                               _ body: (Int) -> Void) {
+    var i = 0
+    while i < count {
+        var differing = word(a + i) ^ word(b + i)
+        if count - i < 8 { differing &= (1 << (8 * UInt64(count - i))) &- 1 }
+        while differing != 0 {
+            body(i &+ differing.trailingZeroBitCount >> 3)
+            differing &= differing &- 1
+        }
+        i &+= 8
     }
 }
 
