@@ -2,12 +2,12 @@ import ForgeCore
 
 extension Mesh {
     /// Reduces a closed mesh to at most `maxTriangles` triangles by quadric-error edge
-    /// collapse (Garland & Heckbert), keeping it a closed, consistently oriented 2-manifold
-    /// with the same shells: a collapse is refused when the edge's end points share more
+    /// collapse (Garland & Heckbert; cheapest first, to within 1/16 of the cost), keeping it
+    /// a closed, consistently oriented 2-manifold with the same shells: a collapse is refused when the edge's end points share more
     /// neighbours than its two opposite vertices (the link condition), when a surrounding
     /// triangle would flip, fold sharply or become degenerate, or when it would move a
     /// vertex off a face of `box` (the part's flat caps and extent stay exact). Stops early
-    /// when no allowed collapse is left. O(T log T).
+    /// when no allowed collapse is left. O(T) queue operations.
     public func decimated(maxTriangles: Int, box: SIMD3<Float>) -> Mesh {
         guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
         var state = CollapseState(mesh: self, box: SIMD3<Double>(box))
@@ -37,6 +37,8 @@ private struct CollapseState {
     var scratchB: [Int32] = []
     var dropTriangles: [Int32] = []
     var keepTriangles: [Int32] = []
+    var shared: [Int32] = []
+    var opposite: [Int32] = []
 
     init(mesh: Mesh, box: SIMD3<Double>) {
         let n = mesh.vertexCount
@@ -115,7 +117,8 @@ private struct CollapseState {
 
     mutating func push(_ u: Int, _ v: Int) {
         guard let p = plan(u, v) else { return }
-        heap.push(CollapseCandidate(cost: p.cost, u: Int32(u), v: Int32(v), versionU: version[u], versionV: version[v]))
+        heap.push(CollapseCandidate(u: Int32(u), v: Int32(v), stamp: CollapseCandidate.stamp(version[u], version[v])),
+                  cost: p.cost)
     }
 
     /// The distinct neighbours of `v` (a vertex has few, so a linear scan beats hashing).
@@ -161,7 +164,7 @@ private struct CollapseState {
     mutating func run(target: Int) {
         while aliveTriangles > target, let c = heap.pop() {
             let (u, v) = (Int(c.u), Int(c.v))
-            guard vertexAlive[u], vertexAlive[v], version[u] == c.versionU, version[v] == c.versionV,
+            guard vertexAlive[u], vertexAlive[v], CollapseCandidate.stamp(version[u], version[v]) == c.stamp,
                   let p = plan(u, v) else { continue }
             _ = collapse(drop: p.drop, into: p.keep, at: p.target)
         }
@@ -170,10 +173,10 @@ private struct CollapseState {
     /// Collapses `drop` into `keep` at `target` if every check passes.
     mutating func collapse(drop: Int, into keep: Int, at target: SIMD3<Double>) -> Bool {
         incidentTriangles(drop, into: &dropTriangles)
-        var shared: [Int32] = []
+        shared.removeAll(keepingCapacity: true)
         for t in dropTriangles where triangles[Int(t)].contains(Int32(keep)) { shared.append(t) }
         guard shared.count == 2 else { return false }
-        var opposite: [Int32] = []
+        opposite.removeAll(keepingCapacity: true)
         for t in shared {
             let tri = triangles[Int(t)]
             for k in 0..<3 where tri[k] != Int32(keep) && tri[k] != Int32(drop) && !opposite.contains(tri[k]) {
@@ -199,18 +202,8 @@ private struct CollapseState {
         }
         // Surrounding triangles must not flip, fold or degenerate.
         incidentTriangles(keep, into: &keepTriangles)
-        for (vertex, list) in [(drop, dropTriangles), (keep, keepTriangles)] {
-            for t in list where !shared.contains(t) {
-                let tri = triangles[Int(t)]
-                let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
-                let a1 = Int(tri.x) == vertex ? target : a, b1 = Int(tri.y) == vertex ? target : b
-                let c1 = Int(tri.z) == vertex ? target : c
-                let n0 = Self.cross(b - a, c - a)
-                let n1 = Self.cross(b1 - a1, c1 - a1)
-                let l0 = (n0 * n0).sum().squareRoot(), l1 = (n1 * n1).sum().squareRoot()
-                guard l1 > 1e-12 * max(l0, 1e-30), l0 > 0, (n0 * n1).sum() > 0.3 * l0 * l1 else { return false }
-            }
-        }
+        guard keepsShape(dropTriangles, moving: drop, to: target),
+              keepsShape(keepTriangles, moving: keep, to: target) else { return false }
         for t in shared {
             alive[Int(t)] = false
             aliveTriangles -= 1
@@ -237,6 +230,22 @@ private struct CollapseState {
         return true
     }
 
+    /// True when no triangle of `list` (other than the two that vanish) flips, folds by
+    /// more than about 73° or degenerates as `vertex` moves to `target`.
+    func keepsShape(_ list: [Int32], moving vertex: Int, to target: SIMD3<Double>) -> Bool {
+        for t in list where t != shared[0] && t != shared[1] {
+            let tri = triangles[Int(t)]
+            let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
+            let a1 = Int(tri.x) == vertex ? target : a, b1 = Int(tri.y) == vertex ? target : b
+            let c1 = Int(tri.z) == vertex ? target : c
+            let n0 = Self.cross(b - a, c - a)
+            let n1 = Self.cross(b1 - a1, c1 - a1)
+            let l0 = (n0 * n0).sum().squareRoot(), l1 = (n1 * n1).sum().squareRoot()
+            guard l1 > 1e-12 * max(l0, 1e-30), l0 > 0, (n0 * n1).sum() > 0.3 * l0 * l1 else { return false }
+        }
+        return true
+    }
+
     func compacted() -> Mesh {
         var newIndex = [Int32](repeating: -1, count: position.count)
         var positions: [Float] = []
@@ -256,49 +265,49 @@ private struct CollapseState {
     }
 }
 
+/// A candidate collapse; a stale one is recognised by its stamp of the two vertices'
+/// versions (a rare false match only re-plans the collapse).
 private struct CollapseCandidate {
-    let cost: Double
     let u: Int32, v: Int32
-    let versionU: UInt32, versionV: UInt32
+    let stamp: UInt32
+
+    static func stamp(_ versionU: UInt32, _ versionV: UInt32) -> UInt32 {
+        versionU &* 0x9E37_79B1 ^ versionV
+    }
 }
 
-/// A binary min-heap on cost.
+/// A bucket queue on cost: 4096 buckets keyed by the top bits of the cost's float pattern
+/// (8 exponent bits and 4 mantissa bits, so bucket order is cost order and costs in one
+/// bucket differ by less than 1/16). Pushes and pops touch the end of one bucket's array,
+/// where a binary heap of millions of entries would miss the cache at every level.
 private struct CollapseHeap {
-    private var items: [CollapseCandidate] = []
+    private var buckets = [[CollapseCandidate]](repeating: [], count: 4096)
+    /// No bucket below this one holds a candidate.
+    private var lowest = 4096
 
-    mutating func push(_ c: CollapseCandidate) {
-        items.append(c)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard items[i].cost < items[parent].cost else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
+    mutating func push(_ c: CollapseCandidate, cost: Double) {
+        let b = Self.bucket(cost)
+        buckets[b].append(c)
+        lowest = min(lowest, b)
     }
 
     mutating func pop() -> CollapseCandidate? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count && items[l].cost < items[m].cost { m = l }
-                if r < items.count && items[r].cost < items[m].cost { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
+        while lowest < buckets.count {
+            if let c = buckets[lowest].popLast() { return c }
+            lowest += 1
         }
-        return first
+        return nil
+    }
+
+    static func bucket(_ cost: Double) -> Int {
+        let c = Float(max(cost, 0))
+        return c.isFinite ? Int(c.bitPattern >> 19) : 4095
     }
 }
 
+@inline(__always)
 private func simd_clamp(_ p: SIMD3<Double>, _ lo: SIMD3<Double>, _ hi: SIMD3<Double>) -> SIMD3<Double> {
-    pointwiseMin(pointwiseMax(p, lo), hi)
+    SIMD3(min(max(p.x, lo.x), hi.x), min(max(p.y, lo.y), hi.y), min(max(p.z, lo.z), hi.z))
 }
 
 private extension SIMD3 where Scalar == Int32 {
