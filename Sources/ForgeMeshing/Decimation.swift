@@ -11,26 +11,28 @@ extension Mesh {
     public func decimated(maxTriangles: Int, box: SIMD3<Float>) -> Mesh {
         guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
         var state = CollapseState(mesh: self, box: SIMD3<Double>(box))
+        defer { state.release() }
         state.run(target: maxTriangles)
         return state.compacted()
     }
 }
 
-/// Working data of one decimation.
+/// Working data of one decimation, on raw buffers (no bounds, uniqueness or reference
+/// counting work in the collapse loop); `release()` frees them.
 private struct CollapseState {
-    var position: [SIMD3<Double>]
-    var quadric: [Quadric]
-    var triangles: [SIMD3<Int32>]
-    var alive: [Bool]
+    var position: UnsafeMutableBufferPointer<SIMD3<Double>>
+    var quadric: UnsafeMutableBufferPointer<Quadric>
+    var triangles: UnsafeMutableBufferPointer<SIMD3<Int32>>
+    var alive: UnsafeMutableBufferPointer<Bool>
     /// Triangle corners incident to each vertex as linked lists over corner numbers
     /// (3 · triangle + k): `head`/`tail` per vertex, `next` per corner, −1 ends a list.
-    var head: [Int32]
-    var tail: [Int32]
-    var next: [Int32]
-    var version: [UInt32]
-    var planes: [UInt8]  // bits: x=0, x=L, y=0, y=L, z=0, z=L
+    var head: UnsafeMutableBufferPointer<Int32>
+    var tail: UnsafeMutableBufferPointer<Int32>
+    var next: UnsafeMutableBufferPointer<Int32>
+    var version: UnsafeMutableBufferPointer<UInt32>
+    var planes: UnsafeMutableBufferPointer<UInt8>  // bits: x=0, x=L, y=0, y=L, z=0, z=L
     let box: SIMD3<Double>
-    var vertexAlive: [Bool]
+    var vertexAlive: UnsafeMutableBufferPointer<Bool>
     var heap = CollapseHeap()
     var aliveTriangles: Int
     var scratchA: [Int32] = []
@@ -43,15 +45,15 @@ private struct CollapseState {
     init(mesh: Mesh, box: SIMD3<Double>) {
         let n = mesh.vertexCount
         self.box = box
-        position = (0..<n).map { SIMD3<Double>(mesh.vertex($0)) }
-        triangles = stride(from: 0, to: mesh.indices.count, by: 3).map {
+        position = .copying((0..<n).map { SIMD3<Double>(mesh.vertex($0)) })
+        triangles = .copying(stride(from: 0, to: mesh.indices.count, by: 3).map {
             SIMD3(Int32(mesh.indices[$0]), Int32(mesh.indices[$0 + 1]), Int32(mesh.indices[$0 + 2]))
-        }
-        alive = [Bool](repeating: true, count: triangles.count)
+        })
+        alive = .filled(with: true, count: triangles.count)
         aliveTriangles = triangles.count
-        head = [Int32](repeating: -1, count: n)
-        tail = [Int32](repeating: -1, count: n)
-        next = [Int32](repeating: -1, count: 3 * triangles.count)
+        head = .filled(with: -1, count: n)
+        tail = .filled(with: -1, count: n)
+        next = .filled(with: -1, count: 3 * triangles.count)
         for (t, tri) in triangles.enumerated() {
             for k in 0..<3 {
                 let v = Int(tri[k]), corner = Int32(3 * t + k)
@@ -59,18 +61,18 @@ private struct CollapseState {
                 tail[v] = corner
             }
         }
-        version = [UInt32](repeating: 0, count: n)
-        vertexAlive = [Bool](repeating: true, count: n)
+        version = .filled(with: 0, count: n)
+        vertexAlive = .filled(with: true, count: n)
         let tolerance = box.max() * 1e-6
-        planes = position.map { p in
+        planes = .copying(position.map { p in
             var bits: UInt8 = 0
             for k in 0..<3 {
                 if abs(p[k]) <= tolerance { bits |= 1 << (2 * k) }
                 if abs(p[k] - box[k]) <= tolerance { bits |= 1 << (2 * k + 1) }
             }
             return bits
-        }
-        quadric = [Quadric](repeating: Quadric(), count: n)
+        })
+        quadric = .filled(with: Quadric(), count: n)
         for tri in triangles {
             let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
             let cross = Self.cross(b - a, c - a)
@@ -83,6 +85,19 @@ private struct CollapseState {
         for tri in triangles {
             for k in 0..<3 where tri[k] < tri[(k + 1) % 3] { push(Int(tri[k]), Int(tri[(k + 1) % 3])) }
         }
+    }
+
+    func release() {
+        position.deallocate()
+        quadric.deallocate()
+        triangles.deallocate()
+        alive.deallocate()
+        head.deallocate()
+        tail.deallocate()
+        next.deallocate()
+        version.deallocate()
+        planes.deallocate()
+        vertexAlive.deallocate()
     }
 
     static let maximumValence = 16
@@ -312,4 +327,18 @@ private func simd_clamp(_ p: SIMD3<Double>, _ lo: SIMD3<Double>, _ hi: SIMD3<Dou
 
 private extension SIMD3 where Scalar == Int32 {
     func contains(_ v: Int32) -> Bool { x == v || y == v || z == v }
+}
+
+private extension UnsafeMutableBufferPointer {
+    static func copying(_ values: [Element]) -> Self {
+        let buffer = Self.allocate(capacity: values.count)
+        _ = buffer.initialize(from: values)
+        return buffer
+    }
+
+    static func filled(with value: Element, count: Int) -> Self {
+        let buffer = Self.allocate(capacity: count)
+        buffer.initialize(repeating: value)
+        return buffer
+    }
 }
