@@ -138,4 +138,14 @@ struct MetricsTests {
         #expect(bowTie.unpairedHalfEdges == 0 && bowTie.repeatedHalfEdges == 0)
         #expect(bowTie.nonManifoldVertices == 1)
     }
+
+    /// The pores measured without building the complement match the complement measured.
+    @Test func poreThicknessWithoutAComplementMask() throws {
+        let mask = MorphologyTests.randomMask(20, seed: 8, density: 0.6)
+        let direct = try #require(LocalThickness(ofComplementOf: mask, voxelSizeMM: 0.1, outsideIsBoundary: false))
+        let viaComplement = try #require(LocalThickness(of: mask.inverted, voxelSizeMM: 0.1, outsideIsBoundary: false))
+        #expect(direct == viaComplement)
+        #expect(LocalThickness.field(ofComplementOf: mask, outsideIsBoundary: true)
+            == LocalThickness.field(of: mask.inverted, outsideIsBoundary: true))
+    }
 }

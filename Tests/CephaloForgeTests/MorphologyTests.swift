@@ -67,6 +67,9 @@ struct MorphologyTests {
             }
         }
         #expect(labels.count == count, "seed \(seed)")
+        // Labelling the complement in place gives what labelling the complement mask gives.
+        let complement = ComponentLabels(mask, phase: 0), viaMask = ComponentLabels(mask.inverted)
+        #expect(complement.labels == viaMask.labels && complement.sizes == viaMask.sizes && complement.faces == viaMask.faces)
         #expect(labels.sizes.reduce(0, +) == mask.count)
     }
 
