@@ -50,3 +50,17 @@ public struct SendableReadOnlyPointer<T>: @unchecked Sendable {
     public init(_ base: UnsafePointer<T>) { self.base = base }
     @inline(__always) public subscript(i: Int) -> T { base[i] }
 }
+
+/// One result per chunk of a parallel loop, stored by the tasks and read in chunk order
+/// once the loop is done.
+public final class ChunkSlots<T>: @unchecked Sendable {
+    private var slots: [T]
+    private let lock = NSLock()
+
+    public init(count: Int, initial: T) { slots = Array(repeating: initial, count: count) }
+
+    public func store(_ value: T, at chunk: Int) { lock.withLock { slots[chunk] = value } }
+
+    /// The results in chunk order (call after the parallel loop returns).
+    public var values: [T] { lock.withLock { slots } }
+}

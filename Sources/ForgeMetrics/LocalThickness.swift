@@ -172,7 +172,7 @@ public struct LocalThickness: Sendable, Codable, Equatable {
         let linear = neighbours.map { $0.0 + nx * ($0.1 + ny * $0.2) }
         let steps = neighbours.map(\.3)
         let chunks = parallelChunkCount(nz)
-        let parts = RidgeParts(count: chunks)
+        let parts = ChunkSlots<[RidgeCentre]>(count: chunks, initial: [])
         radius.withUnsafeBufferPointer { buffer in
             let r = SendableReadOnlyPointer(buffer.baseAddress!)
             parallelForChunks(nz, chunks: chunks) { chunk, zs in
@@ -207,7 +207,7 @@ public struct LocalThickness: Sendable, Codable, Equatable {
                 parts.store(found, at: chunk)
             }
         }
-        return parts.joined()
+        return parts.values.flatMap { $0 }
     }
 
     /// Raises the thickness of every voxel of the slab inside the open ball of `c` to 2R.
@@ -256,13 +256,4 @@ public struct LocalThickness: Sendable, Codable, Equatable {
             x &+= 1
         }
     }
-}
-
-/// Per-chunk ridge lists, joined in chunk order.
-private final class RidgeParts: @unchecked Sendable {
-    private var parts: [[LocalThickness.RidgeCentre]]
-    private let lock = NSLock()
-    init(count: Int) { parts = Array(repeating: [], count: count) }
-    func store(_ part: [LocalThickness.RidgeCentre], at i: Int) { lock.withLock { parts[i] = part } }
-    func joined() -> [LocalThickness.RidgeCentre] { parts.flatMap { $0 } }
 }

@@ -1,5 +1,4 @@
 import ForgeCore
-import Foundation
 
 /// The outcome of cutting a field at a quantile.
 public struct ThresholdResult: Sendable, Equatable {
@@ -81,7 +80,7 @@ func quantileCut(in values: UnsafeBufferPointer<Float>, keepingAbove k: Int) -> 
     }
     let needed = k - above  // how many of bin b's values are solid, 1 … (values in bin b)
     let cutBin = b
-    let parts = BinParts(count: chunks)
+    let parts = ChunkSlots<(inBin: [Float], belowMax: Float)>(count: chunks, initial: ([], -.infinity))
     parallelForChunks(n, chunks: chunks) { chunk, range in
         var inBin: [Float] = []
         var belowMax = -Float.infinity
@@ -90,10 +89,10 @@ func quantileCut(in values: UnsafeBufferPointer<Float>, keepingAbove k: Int) -> 
             let key = Int(orderedKey(v) >> 16)
             if key == cutBin { inBin.append(v) } else if key < cutBin, v > belowMax { belowMax = v }
         }
-        parts.store(inBin, belowMax, at: chunk)
+        parts.store((inBin, belowMax), at: chunk)
     }
-    let (inBinValues, belowMax) = parts.joined()
-    let inBin = inBinValues.sorted(by: >)
+    let inBin = parts.values.flatMap(\.inBin).sorted(by: >)
+    let belowMax = parts.values.map(\.belowMax).max() ?? -.infinity
     let lastSolid = inBin[needed - 1]
     let firstVoid = needed < inBin.count ? inBin[needed] : belowMax
     if firstVoid == -.infinity { return lastSolid.nextDown }
@@ -106,24 +105,6 @@ func quantileCut(in values: UnsafeBufferPointer<Float>, keepingAbove k: Int) -> 
 private func orderedKey(_ v: Float) -> UInt32 {
     let bits = v.bitPattern
     return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-}
-
-/// Per-chunk values of the cut's bin and largest value below it.
-private final class BinParts: @unchecked Sendable {
-    private var values: [[Float]]
-    private var below: [Float]
-    private let lock = NSLock()
-    init(count: Int) {
-        values = Array(repeating: [], count: count)
-        below = Array(repeating: -.infinity, count: count)
-    }
-    func store(_ part: [Float], _ belowMax: Float, at i: Int) {
-        lock.withLock {
-            values[i] = part
-            below[i] = belowMax
-        }
-    }
-    func joined() -> ([Float], Float) { (values.flatMap { $0 }, below.max() ?? -.infinity) }
 }
 
 /// A sample that lands exactly on the cut is void (solid is f > 0); it is stored as the

@@ -32,10 +32,9 @@ public enum SpectralSynthesis {
         let buffer = try RealSpectralBuffer(size: size)
         let cx = buffer.complexRowLength
         precondition(amplitudes.count == cx * size.ny * size.nz)
-        let table = SendableArray(amplitudes)
         let variance = fillNoise(buffer, seed: seed) { y, z, factors in
             let start = (z * size.ny + y) * cx
-            for x in 0..<cx { factors[x] = table.values[start + x] }
+            for x in 0..<cx { factors[x] = amplitudes[start + x] }
         }
         return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
     }
@@ -171,13 +170,13 @@ public enum SpectralSynthesis {
         // one table lookup per coefficient instead of an exp.
         if spectrum.coneCosines == nil && size.isCube {
             let half = size.nx / 2, step = 2 * Double.pi / extent.x
-            let radial = SendableArray((0...(3 * half * half)).map {
+            let radial = (0...(3 * half * half)).map {
                 Float(spectrum.amplitude(SIMD3(Double($0).squareRoot() * step, 0, 0)))
-            })
+            }
             return { y, z, factors in
                 let j = y <= size.ny / 2 ? y : y - size.ny, l = z <= size.nz / 2 ? z : z - size.nz
                 let offset = j * j + l * l
-                radial.values.withUnsafeBufferPointer { table in
+                radial.withUnsafeBufferPointer { table in
                     for x in 0..<cx { factors[x] = table[offset + x * x] }
                 }
             }
@@ -186,10 +185,4 @@ public enum SpectralSynthesis {
             for x in 0..<cx { factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z]))) }
         }
     }
-}
-
-/// An array handed to parallel tasks that only read it.
-private struct SendableArray<T: Sendable>: Sendable {
-    let values: [T]
-    init(_ values: [T]) { self.values = values }
 }
