@@ -10,7 +10,7 @@ struct MorphologyTests {
                          bits: (0..<(n * (n - 2) * (n - 3))).map { _ in random.nextOpenUnit() < density ? 1 : 0 })
     }
 
-    /// Sizes below and above the 16-line batches of the y and z passes (21 leaves a tail).
+    /// Small grids, every voxel against brute force (each pass a single, partial batch).
     @Test(arguments: [(1, 9), (2, 9), (3, 21)] as [(UInt64, Int)])
     func distanceTransformMatchesBruteForce(seed: UInt64, n: Int) {
         let mask = Self.randomMask(n, seed: seed, density: 0.05)
@@ -32,6 +32,29 @@ struct MorphologyTests {
                 let got = d[x + s.nx * (y + s.ny * z)]
                 if best == Int.max { #expect(got >= 1e18) } else { #expect(got == Float(best), "seed \(seed) at \(x),\(y),\(z)") }
             } } }
+        }
+    }
+
+    /// A grid 150 wide (two full 64-line batches and a partial one in the y and z passes):
+    /// 400 sampled voxels against brute force.
+    @Test func distanceTransformAcrossLineBatches() {
+        var random = SeededRandom(seed: 12)
+        let size = GridSize(nx: 150, ny: 70, nz: 20)
+        let mask = VoxelMask(size: size, bits: (0..<size.count).map { _ in random.nextOpenUnit() < 0.002 ? 1 : 0 })
+        let features = (0..<size.count).filter { mask.bits[$0] != 0 }
+            .map { ($0 % size.nx, ($0 / size.nx) % size.ny, $0 / (size.nx * size.ny)) }
+        for outside in [false, true] {
+            let d = DistanceTransform.squaredDistance(to: mask, outsideIsFeature: outside)
+            for _ in 0..<200 {
+                let i = Int(random.next() % UInt64(size.count))
+                let (x, y, z) = (i % size.nx, (i / size.nx) % size.ny, i / (size.nx * size.ny))
+                var best = features.map { ($0.0 - x) * ($0.0 - x) + ($0.1 - y) * ($0.1 - y) + ($0.2 - z) * ($0.2 - z) }.min()!
+                if outside {
+                    let edge = [x + 1, size.nx - x, y + 1, size.ny - y, z + 1, size.nz - z].min()!
+                    best = min(best, edge * edge)
+                }
+                #expect(d[i] == Float(best), "at \(x),\(y),\(z)")
+            }
         }
     }
 
