@@ -232,10 +232,31 @@ public struct LocalThickness: Sendable, Codable, Equatable {
         }
     }
 
-    /// row[x] = max(row[x], value) for x in first...last: 8 wide, then 4, then one at a time
-    /// (steps never overlap, so no load waits on a partly overlapping store).
+    /// row[x] = max(row[x], value) for x in first...last. Rows of 4 to 16 (most rows of most
+    /// balls) take two overlapping vector steps; longer rows go 8 wide, then one at a time.
     @inline(__always)
     private static func raise(_ row: UnsafeMutablePointer<Float>, from first: Int, through last: Int, to value: Float) {
+        let length = last &- first &+ 1
+        if length >= 8 && length <= 16 {
+            // Two overlapping 8-wide steps, both loaded before either is stored, so the
+            // overlap gets the same maximum twice and no load waits on a store.
+            let a = UnsafeMutableRawPointer(row + first), b = UnsafeMutableRawPointer(row + (last &- 7))
+            var u = a.loadUnaligned(as: SIMD8<Float>.self), v = b.loadUnaligned(as: SIMD8<Float>.self)
+            u.replace(with: SIMD8(repeating: value), where: u .< value)
+            v.replace(with: SIMD8(repeating: value), where: v .< value)
+            a.storeBytes(of: u, as: SIMD8<Float>.self)
+            b.storeBytes(of: v, as: SIMD8<Float>.self)
+            return
+        }
+        if length >= 4 && length < 8 {
+            let a = UnsafeMutableRawPointer(row + first), b = UnsafeMutableRawPointer(row + (last &- 3))
+            var u = a.loadUnaligned(as: SIMD4<Float>.self), v = b.loadUnaligned(as: SIMD4<Float>.self)
+            u.replace(with: SIMD4(repeating: value), where: u .< value)
+            v.replace(with: SIMD4(repeating: value), where: v .< value)
+            a.storeBytes(of: u, as: SIMD4<Float>.self)
+            b.storeBytes(of: v, as: SIMD4<Float>.self)
+            return
+        }
         var x = first
         while x &+ 8 <= last &+ 1 {
             let at = UnsafeMutableRawPointer(row + x)
@@ -243,13 +264,6 @@ public struct LocalThickness: Sendable, Codable, Equatable {
             v.replace(with: SIMD8(repeating: value), where: v .< value)
             at.storeBytes(of: v, as: SIMD8<Float>.self)
             x &+= 8
-        }
-        if x &+ 4 <= last &+ 1 {
-            let at = UnsafeMutableRawPointer(row + x)
-            var v = at.loadUnaligned(as: SIMD4<Float>.self)
-            v.replace(with: SIMD4(repeating: value), where: v .< value)
-            at.storeBytes(of: v, as: SIMD4<Float>.self)
-            x &+= 4
         }
         while x <= last {
             row[x] = Swift.max(row[x], value)
