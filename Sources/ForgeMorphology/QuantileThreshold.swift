@@ -27,7 +27,7 @@ extension ScalarGrid {
         let count = values.withUnsafeMutableBufferPointer { buffer -> Int in
             let p = SendablePointer(buffer.baseAddress!)
             let chunks = parallelChunkCount(n, minimumChunk: 1 << 16)
-            let counts = SendableCounts(count: chunks)
+            let counts = ChunkSlots<Int>(count: chunks, initial: 0)
             parallelForChunks(n, chunks: chunks) { chunk, range in
                 var above = 0
                 for i in range {
@@ -35,9 +35,9 @@ extension ScalarGrid {
                     p[i] = v
                     above &+= v > 0 ? 1 : 0
                 }
-                counts.add(above, slot: chunk)
+                counts.store(above, at: chunk)
             }
-            return counts.total()
+            return counts.values.reduce(0, +)
         }
         return ThresholdResult(threshold: t, solidCount: count, solidFraction: Double(count) / Double(n))
     }
@@ -112,18 +112,4 @@ private func orderedKey(_ v: Float) -> UInt32 {
 @inline(__always)
 func voidAtZero(_ v: Float) -> Float {
     v == 0 ? -Float.leastNonzeroMagnitude : v
-}
-
-/// Per-task counters merged after a parallel pass.
-struct SendableCounts: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Int>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: 0)
-    }
-    func add(_ value: Int, slot: Int) { slots[slot] += value }
-    func total() -> Int {
-        defer { slots.deallocate() }
-        return slots.reduce(0, +)
-    }
 }
