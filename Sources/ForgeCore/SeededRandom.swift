@@ -40,6 +40,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         Double((next() >> 11) &+ 1) * 0x1p-53
     }
 
+    /// One standard normal sample (ziggurat method).
+    @inline(__always)
+    public mutating func nextStandardNormal() -> Float {
+        Float(NormalZiggurat.shared.sample(&self))
+    }
+
     /// Fills `buffer` with independent standard normal samples (ziggurat method, single
     /// precision output).
     public mutating func fillStandardNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {

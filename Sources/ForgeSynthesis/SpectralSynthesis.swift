@@ -12,15 +12,25 @@ import Foundation
 /// carries its full power. The variance comes from the spectrum (Parseval), and the scale
 /// to unit variance is applied while copying the result out of the transform buffer. The
 /// result is periodic in every axis (it tiles seamlessly). Wave numbers follow FFT order,
-/// k = 2π m / L with m = 0, 1, …, n/2, −n/2 + 1, …, −1. Noise comes from one independent
-/// stream per z layer, so the field is the same for any number of threads.
+/// k = 2π m / L with m = 0, 1, …, n/2, −n/2 + 1, …, −1.
+///
+/// Each coefficient's noise is drawn from its own stream, keyed by the seed and its signed
+/// wave indices (m_x, m_y, m_z). So the field is the same for any number of threads, a
+/// coefficient whose amplitude is below 10⁻⁷ of the spectrum's peak is zero without a draw
+/// (a band-pass spectrum at 256³ draws well under 1% of them), and the same seed at another
+/// grid size keeps the same modes: where the spectrum has no power beyond the coarser
+/// grid's Nyquist, the finer field samples the same structure.
 public enum SpectralSynthesis {
+    /// Coefficients with an amplitude below this fraction of the peak are zero.
+    static let negligibleAmplitude = 1e-7
+
     /// A unit-variance field of `size` samples at `voxelSizeMM`, with spectrum `spectrum`.
     /// Memory: one FFT buffer (about the field's size) plus the returned grid.
     public static func field(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum,
                              seed: UInt64) throws -> ScalarGrid {
         let buffer = try RealSpectralBuffer(size: size)
-        let variance = fillNoise(buffer, seed: seed,
+        let cutoff = Float(spectrum.peakAmplitude * negligibleAmplitude)
+        let variance = fillNoise(buffer, seed: seed, cutoff: cutoff,
                                  amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
         return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
     }
@@ -32,22 +42,25 @@ public enum SpectralSynthesis {
         let buffer = try RealSpectralBuffer(size: size)
         let cx = buffer.complexRowLength
         precondition(amplitudes.count == cx * size.ny * size.nz)
-        let variance = fillNoise(buffer, seed: seed) { y, z, factors in
+        let cutoff = (amplitudes.max() ?? 0) * Float(negligibleAmplitude)
+        let variance = fillNoise(buffer, seed: seed, cutoff: cutoff) { y, z, factors in
             let start = (z * size.ny + y) * cx
             for x in 0..<cx { factors[x] = amplitudes[start + x] }
+            return cx
         }
         return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
     }
 
-    /// Fills the half spectrum with complex normal noise times the amplitudes that
-    /// `amplitudes(y, z, row)` writes for each row, zeroes k = 0, makes the Hermitian
-    /// planes consistent, and returns the variance of the field this spectrum makes
-    /// (Parseval: the sum of |X|² over the full spectrum, which the half spectrum holds
-    /// twice except in its Hermitian planes).
-    private static func fillNoise(_ buffer: RealSpectralBuffer, seed: UInt64,
-                                  amplitudes: @escaping @Sendable (Int, Int, UnsafeMutablePointer<Float>) -> Void)
-        -> Double
-    {
+    /// Writes the amplitudes of row (y, z) of the half spectrum into its third argument and
+    /// returns how many it wrote; the rest of the row is negligible.
+    typealias AmplitudeRow = @Sendable (_ y: Int, _ z: Int, _ factors: UnsafeMutablePointer<Float>) -> Int
+
+    /// Fills the half spectrum with complex normal noise times the amplitudes (zero where
+    /// they are below `cutoff`), zeroes k = 0, makes the Hermitian planes consistent, and
+    /// returns the variance of the field this spectrum makes (Parseval: the sum of |X|² over
+    /// the full spectrum, which the half spectrum holds twice except in its Hermitian planes).
+    private static func fillNoise(_ buffer: RealSpectralBuffer, seed: UInt64, cutoff: Float,
+                                  amplitudes: @escaping AmplitudeRow) -> Double {
         let size = buffer.size
         let cx = buffer.complexRowLength
         // Columns 1..<paired appear twice in the full spectrum.
@@ -60,21 +73,22 @@ public enum SpectralSynthesis {
             let factors = UnsafeMutablePointer<Float>.allocate(capacity: cx)
             defer { factors.deallocate() }
             for z in zs {
-                var random = SeededRandom(seed: seed, stream: UInt64(z))
+                let mz = z <= size.nz / 2 ? z : z - size.nz
                 var layer = 0.0
                 for y in 0..<size.ny {
+                    let my = y <= size.ny / 2 ? y : y - size.ny
                     let row = base.base + 2 * (z * size.ny + y) * cx
-                    random.fillStandardNormal(UnsafeMutableBufferPointer(start: row, count: 2 * cx))
-                    amplitudes(y, z, factors)
+                    let written = amplitudes(y, z, factors)
+                    row.update(repeating: 0, count: 2 * cx)
                     if z == 0 && y == 0 { factors[0] = 0 }
                     var rowPower: Float = 0
-                    var x = 0
-                    while x < cx {
-                        let re = row[2 &* x] * factors[x], im = row[2 &* x &+ 1] * factors[x]
+                    for x in 0..<written where factors[x] >= cutoff {
+                        var random = SeededRandom(seed: seed, stream: modeKey(x, my, mz))
+                        let re = random.nextStandardNormal() * factors[x]
+                        let im = random.nextStandardNormal() * factors[x]
                         row[2 &* x] = re
                         row[2 &* x &+ 1] = im
                         if x >= 1 && x < paired { rowPower += re * re + im * im }
-                        x &+= 1
                     }
                     layer += 2 * Double(rowPower)
                 }
@@ -91,6 +105,13 @@ public enum SpectralSynthesis {
             }
         }
         return total
+    }
+
+    /// The stream of the coefficient with signed wave indices (mx, my, mz): 21 bits each.
+    @inline(__always)
+    static func modeKey(_ mx: Int, _ my: Int, _ mz: Int) -> UInt64 {
+        let bias = 1 << 20
+        return UInt64(mx + bias) | UInt64(my + bias) << 21 | UInt64(mz + bias) << 42
     }
 
     /// In the planes kx = 0 and kx = Nyquist the half spectrum holds both k and −k: sets
@@ -157,15 +178,27 @@ public enum SpectralSynthesis {
         squares.indices.map { i in (!half && i > n / 2 ? -1.0 : 1.0) * squares[i].squareRoot() }
     }
 
-    /// The amplitude of each coefficient of a row (y, z) of the half spectrum.
-    private static func amplitudeRows(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum)
-        -> @Sendable (Int, Int, UnsafeMutablePointer<Float>) -> Void
-    {
+    /// The amplitude of each coefficient of a row (y, z) of the half spectrum, up to the
+    /// last one within the spectrum's radial limit (beyond it every amplitude is negligible).
+    private static func amplitudeRows(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum) -> AmplitudeRow {
         let cx = size.nx / 2 + 1
         let extent = SIMD3(Double(size.nx), Double(size.ny), Double(size.nz)) * voxelSizeMM
-        let kx = signedRoots(waveNumbersSquared(count: size.nx, lengthMM: extent.x, half: true), count: size.nx, half: true)
-        let ky = signedRoots(waveNumbersSquared(count: size.ny, lengthMM: extent.y), count: size.ny)
-        let kz = signedRoots(waveNumbersSquared(count: size.nz, lengthMM: extent.z), count: size.nz)
+        let kx2 = waveNumbersSquared(count: size.nx, lengthMM: extent.x, half: true)
+        let ky2 = waveNumbersSquared(count: size.ny, lengthMM: extent.y)
+        let kz2 = waveNumbersSquared(count: size.nz, lengthMM: extent.z)
+        let kx = signedRoots(kx2, count: size.nx, half: true)
+        let ky = signedRoots(ky2, count: size.ny)
+        let kz = signedRoots(kz2, count: size.nz)
+        let limit = spectrum.radialLimit(belowFraction: negligibleAmplitude)
+        let limit2 = limit * limit
+        /// Columns 0..<count(y, z) have k² within the limit (kx² grows with the column).
+        let count: @Sendable (Int, Int) -> Int = { y, z in
+            let rest = limit2 - ky2[y] - kz2[z]
+            guard rest >= 0 else { return 0 }
+            var n = 0
+            while n < cx && kx2[n] <= rest { n += 1 }
+            return n
+        }
         // An isotropic spectrum on a cube depends only on the integer m² = i² + j² + l²:
         // one table lookup per coefficient instead of an exp.
         if spectrum.coneCosines == nil && size.isCube {
@@ -176,13 +209,17 @@ public enum SpectralSynthesis {
             return { y, z, factors in
                 let j = y <= size.ny / 2 ? y : y - size.ny, l = z <= size.nz / 2 ? z : z - size.nz
                 let offset = j * j + l * l
+                let n = count(y, z)
                 radial.withUnsafeBufferPointer { table in
-                    for x in 0..<cx { factors[x] = table[offset + x * x] }
+                    for x in 0..<n { factors[x] = table[offset + x * x] }
                 }
+                return n
             }
         }
         return { y, z, factors in
-            for x in 0..<cx { factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z]))) }
+            let n = count(y, z)
+            for x in 0..<n { factors[x] = Float(spectrum.amplitude(SIMD3(kx[x], ky[y], kz[z]))) }
+            return n
         }
     }
 }

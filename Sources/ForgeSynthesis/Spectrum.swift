@@ -75,6 +75,25 @@ public struct Spectrum: Sendable, Equatable {
         }
     }
 
+    /// An upper bound of √S(k) over all k.
+    public var peakAmplitude: Double {
+        switch profile {
+        case .shell, .lowPass: return 1
+        case let .powerLaw(kMin, _, beta): return pow(kMin * 0.999, -beta / 2)
+        }
+    }
+
+    /// A wave number beyond which √S(k) < `fraction` · `peakAmplitude` for every k
+    /// (cones only lower the amplitude).
+    public func radialLimit(belowFraction fraction: Double) -> Double {
+        let root = (-log(fraction)).squareRoot()
+        switch profile {
+        case let .shell(k0, sigma): return k0 + 2 * sigma * root
+        case let .lowPass(length): return 2 * root / length
+        case let .powerLaw(_, kMax, _): return kMax * 1.001
+        }
+    }
+
     private static func transposedRotation(degrees: [Double]) -> [SIMD3<Double>] {
         let (a, b, c) = (degrees[0] * .pi / 180, degrees[1] * .pi / 180, degrees[2] * .pi / 180)
         // R = Rz(c) · Ry(b) · Rx(a)
