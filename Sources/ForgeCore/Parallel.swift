@@ -44,6 +44,12 @@ public struct SendablePointer<T>: @unchecked Sendable {
     }
 }
 
+/// A raw pointer that may cross into `@Sendable` closures; concurrent users write disjoint bytes.
+public struct SendableRawPointer: @unchecked Sendable {
+    public let base: UnsafeMutableRawPointer
+    public init(_ base: UnsafeMutableRawPointer) { self.base = base }
+}
+
 /// A read-only pointer that may cross into `@Sendable` closures.
 public struct SendableReadOnlyPointer<T>: @unchecked Sendable {
     public let base: UnsafePointer<T>

@@ -5,56 +5,89 @@ import Foundation
 /// normal, three vertices (Float32, millimetres) and a zero attribute word.
 public enum BinarySTLWriter {
     static let bytesPerTriangle = 50
-    static let trianglesPerBlock = 1 << 16
+    static let headerBytes = 84
+    /// Triangles per block where the file is written in blocks: about 13 MB.
+    static let trianglesPerBlock = 1 << 18
 
-    /// Streams `mesh` to `url` in large blocks through a temporary file.
+    /// Writes `mesh` to `url` through a temporary file. The file is reserved at its final
+    /// size and every core formats its share of triangles straight into it; where the file
+    /// system cannot reserve space, blocks are formatted in parallel and written in turn.
     public static func write(_ mesh: Mesh, to url: URL, header: String = "CephaloForge binary STL, mm") throws {
         try AtomicFile.write(to: url) { temporary in
-            guard let file = fopen(temporary.path, "wb") else {
-                throw FormatError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
-            }
-            var ok = true
-            var head = [UInt8](repeating: 0, count: 84)
+            let count = mesh.triangleCount
+            var head = [UInt8](repeating: 0, count: headerBytes)
             for (i, byte) in header.utf8.prefix(80).enumerated() { head[i] = byte }
-            withUnsafeBytes(of: UInt32(mesh.triangleCount).littleEndian) { count in
-                for i in 0..<4 { head[80 + i] = count[i] }
+            withUnsafeBytes(of: UInt32(count).littleEndian) { bytes in
+                for i in 0..<4 { head[80 + i] = bytes[i] }
             }
-            ok = fwrite(head, 1, 84, file) == 84
-            var block = [UInt8](repeating: 0, count: trianglesPerBlock * bytesPerTriangle)
-            var first = 0
-            while ok && first < mesh.triangleCount {
-                let count = min(trianglesPerBlock, mesh.triangleCount - first)
-                block.withUnsafeMutableBytes { fill($0, mesh: mesh, first: first, count: count) }
-                ok = fwrite(block, 1, count * bytesPerTriangle, file) == count * bytesPerTriangle
-                first += count
+            if let file = try MappedFile(creating: temporary, byteCount: headerBytes + count * bytesPerTriangle,
+                                         finalPath: url.path) {
+                head.withUnsafeBytes { file.bytes.copyMemory(from: $0) }
+                format(mesh, triangles: 0..<count, into: SendableRawPointer(file.bytes.baseAddress! + headerBytes))
+                try file.finish()
+                return
             }
-            let closed = fclose(file) == 0
-            guard ok && closed else {
-                throw FormatError.cannotWrite(path: url.path, reason: "write failed (disk full?)")
+            let file = try RawFile(creating: temporary, finalPath: url.path)
+            try head.withUnsafeBytes { try file.write($0) }
+            let block = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: min(trianglesPerBlock, max(count, 1)) * bytesPerTriangle, alignment: 64)
+            defer { block.deallocate() }
+            for first in stride(from: 0, to: count, by: trianglesPerBlock) {
+                let last = min(first + trianglesPerBlock, count)
+                format(mesh, triangles: first..<last, into: SendableRawPointer(block.baseAddress!))
+                try file.write(UnsafeRawBufferPointer(start: block.baseAddress, count: (last - first) * bytesPerTriangle))
+            }
+            try file.finish()
+        }
+    }
+
+    /// Formats `triangles` of `mesh` into consecutive records at `out`, slices in parallel.
+    private static func format(_ mesh: Mesh, triangles: Range<Int>, into out: SendableRawPointer) {
+        mesh.positions.withUnsafeBufferPointer { p in
+            mesh.indices.withUnsafeBufferPointer { idx in
+                guard let pBase = p.baseAddress, let iBase = idx.baseAddress else { return }
+                let positions = SendableReadOnlyPointer(pBase), indices = SendableReadOnlyPointer(iBase)
+                let first = triangles.lowerBound
+                parallelForRanges(triangles.count, minimumChunk: 16384) { range in
+                    fill(out.base + range.lowerBound * bytesPerTriangle, positions: positions.base,
+                         indices: indices.base + 3 * (first + range.lowerBound), count: range.count)
+                }
             }
         }
     }
 
-    private static func fill(_ out: UnsafeMutableRawBufferPointer, mesh: Mesh, first: Int, count: Int) {
-        mesh.positions.withUnsafeBufferPointer { p in
-            mesh.indices.withUnsafeBufferPointer { idx in
-                var offset = 0
-                for t in first..<(first + count) {
-                    let a = Int(idx[3 * t]) * 3, b = Int(idx[3 * t + 1]) * 3, c = Int(idx[3 * t + 2]) * 3
-                    let pa = SIMD3(p[a], p[a + 1], p[a + 2])
-                    let pb = SIMD3(p[b], p[b + 1], p[b + 2])
-                    let pc = SIMD3(p[c], p[c + 1], p[c + 2])
-                    let u = pb - pa, v = pc - pa
-                    var n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
-                    let length = (n * n).sum().squareRoot()
-                    n = length > 0 ? n / length : .zero
-                    for (k, value) in [n.x, n.y, n.z, pa.x, pa.y, pa.z, pb.x, pb.y, pb.z, pc.x, pc.y, pc.z].enumerated() {
-                        out.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: offset + 4 * k, as: UInt32.self)
-                    }
-                    out.storeBytes(of: 0, toByteOffset: offset + 48, as: UInt16.self)
-                    offset += bytesPerTriangle
-                }
-            }
+    /// Formats `count` triangles (three vertex indices each) into `out`.
+    @inline(__always)
+    private static func fill(_ out: UnsafeMutableRawPointer, positions p: UnsafePointer<Float>,
+                             indices: UnsafePointer<UInt32>, count: Int) {
+        var o = out
+        @inline(__always) func put(_ value: Float, _ offset: Int) {
+            o.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self)
+        }
+        for t in 0..<count {
+            let a = Int(indices[3 &* t]) &* 3, b = Int(indices[3 &* t &+ 1]) &* 3, c = Int(indices[3 &* t &+ 2]) &* 3
+            let ax = p[a], ay = p[a &+ 1], az = p[a &+ 2]
+            let bx = p[b], by = p[b &+ 1], bz = p[b &+ 2]
+            let cx = p[c], cy = p[c &+ 1], cz = p[c &+ 2]
+            let ux = bx - ax, uy = by - ay, uz = bz - az
+            let vx = cx - ax, vy = cy - ay, vz = cz - az
+            let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx
+            let length = (nx * nx + ny * ny + nz * nz).squareRoot()
+            let inverse: Float = length > 0 ? 1 / length : 0
+            put(nx * inverse, 0)
+            put(ny * inverse, 4)
+            put(nz * inverse, 8)
+            put(ax, 12)
+            put(ay, 16)
+            put(az, 20)
+            put(bx, 24)
+            put(by, 28)
+            put(bz, 32)
+            put(cx, 36)
+            put(cy, 40)
+            put(cz, 44)
+            o.storeBytes(of: 0, toByteOffset: 48, as: UInt16.self)
+            o += bytesPerTriangle
         }
     }
 }

@@ -26,7 +26,7 @@ public enum NRRDVolume {
     public static func write(_ field: ScalarGrid, header: URL) throws {
         let rawURL = header.deletingPathExtension().appendingPathExtension("raw")
         let s = field.size, h = field.voxelSizeMM
-        try AtomicFile.write(littleEndianBytes(field.values), to: rawURL)
+        try FloatFile.write(field.values, to: rawURL)
         let text = """
             NRRD0004
             # CephaloForge level set: solid where > 0, millimetres
@@ -72,7 +72,6 @@ public enum NRRDVolume {
 public enum VTIVolume {
     public static func write(_ field: ScalarGrid, to url: URL) throws {
         let s = field.size, h = field.voxelSizeMM
-        let payload = littleEndianBytes(field.values)
         let xml = """
             <?xml version="1.0"?>
             <VTKFile type="ImageData" version="1.0" byte_order="LittleEndian" header_type="UInt64">
@@ -86,11 +85,9 @@ public enum VTIVolume {
               <AppendedData encoding="raw">
                 _
             """
-        var data = Data(xml.utf8)
-        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(payload)
-        data.append(Data("\n  </AppendedData>\n</VTKFile>\n".utf8))
-        try AtomicFile.write(data, to: url)
+        var head = Data(xml.utf8)
+        withUnsafeBytes(of: UInt64(4 * field.values.count).littleEndian) { head.append(contentsOf: $0) }
+        try FloatFile.write(field.values, prefix: head, suffix: Data("\n  </AppendedData>\n</VTKFile>\n".utf8), to: url)
     }
 
     /// Reads a file written by `write`.
@@ -118,14 +115,6 @@ public enum VTIVolume {
         guard values.count == size.count else { throw FormatError.cannotRead(path: url.path, reason: "wrong length") }
         return ScalarGrid(size: size, voxelSizeMM: spacing[0], values: values)
     }
-}
-
-func littleEndianBytes(_ values: [Float]) -> Data {
-    var data = Data(count: values.count * 4)
-    data.withUnsafeMutableBytes { out in
-        for (i, v) in values.enumerated() { out.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
-    }
-    return data
 }
 
 func floats(fromLittleEndian data: Data) -> [Float] {

@@ -59,8 +59,10 @@ struct PrintReadyTests {
         #expect(data.starts(with: [0x50, 0x4B, 0x03, 0x04]))  // a zip container
     }
 
-    @Test func volumesReadBackWithTheSameValues() throws {
-        let (g, _) = try Self.cell(size: 20)
+    /// 20³ is written in blocks; 112³ (5.6 MB) is reserved and filled in place.
+    @Test(arguments: [20, 112])
+    func volumesReadBackWithTheSameValues(size: Int) throws {
+        let (g, _) = try Self.cell(size: size)
         let folder = TestSupport.temporaryFolder()
         try VolumeFormat.nrrd.write(g, into: folder)
         try VolumeFormat.vti.write(g, into: folder)
