@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 typedef struct {
     jmp_buf jump;
@@ -26,7 +27,7 @@ static void cf_png_warning(png_structp png, png_const_charp message) {
 int cf_png_write_gray(const char *path, uint32_t width, uint32_t height,
                       int bit_depth, const void *pixels, size_t row_bytes,
                       const char *text_key, const char *text_value,
-                      int compression_level, char *error, size_t error_size) {
+                      int compression_level, int two_level, char *error, size_t error_size) {
     if (error && error_size > 0) error[0] = 0;
     FILE *file = fopen(path, "wb");
     if (!file) {
@@ -52,6 +53,11 @@ int cf_png_write_gray(const char *path, uint32_t width, uint32_t height,
     }
     png_init_io(png, file);
     png_set_compression_level(png, compression_level);
+    if (two_level) {
+        /* Rows of long runs of 0 and 255: no row filter, run-length deflate. */
+        png_set_filter(png, 0, PNG_FILTER_NONE);
+        png_set_compression_strategy(png, Z_RLE);
+    }
     png_set_IHDR(png, info, width, height, bit_depth, PNG_COLOR_TYPE_GRAY,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);

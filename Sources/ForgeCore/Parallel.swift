@@ -33,6 +33,21 @@ public func parallelForChunks(_ count: Int, chunks: Int,
     }
 }
 
+/// Runs `first` and `second` at the same time (each may use parallel loops of its own) and
+/// returns both results: work that is partly serial overlaps instead of queueing.
+public func concurrently<A, B>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    let a = UnsafeMutablePointer<A>.allocate(capacity: 1), b = UnsafeMutablePointer<B>.allocate(capacity: 1)
+    defer {
+        a.deallocate()
+        b.deallocate()
+    }
+    let slotA = SendablePointer(a), slotB = SendablePointer(b)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+        if i == 0 { slotA.base.initialize(to: first()) } else { slotB.base.initialize(to: second()) }
+    }
+    return (a.move(), b.move())
+}
+
 /// A raw pointer that may cross into `@Sendable` closures; the caller guarantees that
 /// concurrent users touch disjoint elements.
 public struct SendablePointer<T>: @unchecked Sendable {

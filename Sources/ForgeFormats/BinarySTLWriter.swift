@@ -6,12 +6,13 @@ import Foundation
 public enum BinarySTLWriter {
     static let bytesPerTriangle = 50
     static let headerBytes = 84
-    /// Triangles per block where the file is written in blocks: about 13 MB.
+    /// Triangles per block: about 13 MB.
     static let trianglesPerBlock = 1 << 18
 
     /// Writes `mesh` to `url` through a temporary file. The file is reserved at its final
-    /// size and every core formats its share of triangles straight into it; where the file
-    /// system cannot reserve space, blocks are formatted in parallel and written in turn.
+    /// size and every core formats its share of each block of triangles straight into it;
+    /// where the file system cannot reserve space, blocks are formatted in parallel and
+    /// written in turn.
     public static func write(_ mesh: Mesh, to url: URL, header: String = "CephaloForge binary STL, mm") throws {
         try AtomicFile.write(to: url) { temporary in
             let count = mesh.triangleCount
@@ -22,8 +23,13 @@ public enum BinarySTLWriter {
             }
             if let file = try MappedFile(creating: temporary, byteCount: headerBytes + count * bytesPerTriangle,
                                          finalPath: url.path) {
-                head.withUnsafeBytes { file.bytes.copyMemory(from: $0) }
-                format(mesh, triangles: 0..<count, into: SendableRawPointer(file.bytes.baseAddress! + headerBytes))
+                try file.fill(0..<headerBytes) { out in head.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) } }
+                for first in stride(from: 0, to: count, by: trianglesPerBlock) {
+                    let last = min(first + trianglesPerBlock, count)
+                    try file.fill((headerBytes + first * bytesPerTriangle)..<(headerBytes + last * bytesPerTriangle)) {
+                        format(mesh, triangles: first..<last, into: SendableRawPointer($0))
+                    }
+                }
                 try file.finish()
                 return
             }

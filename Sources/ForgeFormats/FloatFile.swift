@@ -7,23 +7,26 @@ enum FloatFile {
     static let floatsPerBlock = 1 << 20
 
     /// Writes `prefix`, `values` and `suffix` to `url` through a temporary file: reserved at
-    /// its final size and filled in place by every core where the file system allows it,
-    /// otherwise in blocks of 4 MB.
+    /// its final size and filled in place by every core, 16 MB at a time, where the file
+    /// system allows it, otherwise written in blocks of 4 MB.
     static func write(_ values: [Float], prefix: Data = Data(), suffix: Data = Data(), to url: URL) throws {
         try AtomicFile.write(to: url) { temporary in
             let total = prefix.count + 4 * values.count + suffix.count
             try values.withUnsafeBufferPointer { floats in
                 if let file = try MappedFile(creating: temporary, byteCount: total, finalPath: url.path) {
-                    let base = file.bytes.baseAddress!
-                    prefix.copyBytes(to: base.assumingMemoryBound(to: UInt8.self), count: prefix.count)
-                    if let source = floats.baseAddress {
-                        let from = SendableReadOnlyPointer(source), to = SendableRawPointer(base + prefix.count)
-                        parallelForRanges(floats.count, minimumChunk: 1 << 16) { range in
-                            store(from.base + range.lowerBound, count: range.count, to: to.base + 4 * range.lowerBound)
+                    try file.fill(0..<prefix.count) { prefix.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: prefix.count) }
+                    for first in stride(from: 0, to: floats.count, by: 4 * floatsPerBlock) {
+                        let count = min(4 * floatsPerBlock, floats.count - first)
+                        let from = SendableReadOnlyPointer(floats.baseAddress! + first)
+                        try file.fill((prefix.count + 4 * first)..<(prefix.count + 4 * (first + count))) { out in
+                            let to = SendableRawPointer(out)
+                            parallelForRanges(count, minimumChunk: 1 << 16) { range in
+                                store(from.base + range.lowerBound, count: range.count, to: to.base + 4 * range.lowerBound)
+                            }
                         }
                     }
-                    suffix.copyBytes(to: (base + prefix.count + 4 * floats.count).assumingMemoryBound(to: UInt8.self),
-                                     count: suffix.count)
+                    let end = prefix.count + 4 * floats.count
+                    try file.fill(end..<(end + suffix.count)) { suffix.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: suffix.count) }
                     try file.finish()
                     return
                 }

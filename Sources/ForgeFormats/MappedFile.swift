@@ -1,14 +1,15 @@
 import Foundation
 
-/// A new file of known size, reserved on disk first and then filled in place through a
-/// shared memory mapping: every core can fill its own part, with no copy through a write
-/// buffer. Reserving first (`posix_fallocate`) turns a full disk into an error here rather
-/// than a crash while filling.
+/// A new file of known size, reserved on disk first and then filled in place, one window
+/// at a time, through shared memory mappings: every core can fill its own part of a window,
+/// with no copy through a write buffer, and only the current window counts towards the
+/// process's resident memory. Reserving first (`posix_fallocate`) turns a full disk into an
+/// error here rather than a crash while filling.
 final class MappedFile {
-    let bytes: UnsafeMutableRawBufferPointer
-    private let descriptor: Int32
+    let byteCount: Int
+    private var descriptor: Int32
     private let finalPath: String
-    private var open = true
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Below this size a file is written in blocks: mapping saves nothing there.
     static let smallestMapped = 4 << 20
@@ -18,8 +19,9 @@ final class MappedFile {
     /// (no space, no permission).
     init?(creating url: URL, byteCount: Int, finalPath: String) throws {
         guard byteCount >= Self.smallestMapped else { return nil }
+        self.byteCount = byteCount
         self.finalPath = finalPath
-        descriptor = Foundation.open(url.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = open(url.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw FormatError.cannotWrite(path: finalPath, reason: String(cString: strerror(errno)))
         }
@@ -32,31 +34,34 @@ final class MappedFile {
             _ = close(descriptor)
             throw FormatError.cannotWrite(path: finalPath, reason: String(cString: strerror(reserved)))
         }
-        guard let mapped = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+    }
+
+    deinit {
+        if descriptor >= 0 { _ = close(descriptor) }
+    }
+
+    /// Maps the bytes `range` of the file, calls `fill` with a pointer to its first byte,
+    /// and unmaps them.
+    func fill(_ range: Range<Int>, _ fill: (UnsafeMutableRawPointer) throws -> Void) throws {
+        precondition(range.lowerBound >= 0 && range.upperBound <= byteCount)
+        guard !range.isEmpty else { return }
+        let start = range.lowerBound / Self.pageSize * Self.pageSize
+        let length = range.upperBound - start
+        guard let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, off_t(start)),
               mapped != MAP_FAILED
         else {
-            _ = close(descriptor)
-            return nil
+            throw FormatError.cannotWrite(path: finalPath, reason: "cannot map the file: \(String(cString: strerror(errno)))")
         }
-        bytes = UnsafeMutableRawBufferPointer(start: mapped, count: byteCount)
+        defer { munmap(mapped, length) }
+        try fill(mapped + (range.lowerBound - start))
     }
 
-    deinit { release() }
-
-    /// Unmaps and closes, reporting a failure to close.
+    /// Closes the file, reporting a failure to do so.
     func finish() throws {
-        guard open else { return }
-        open = false
-        munmap(bytes.baseAddress, bytes.count)
-        guard close(descriptor) == 0 else {
+        let result = close(descriptor)
+        descriptor = -1
+        guard result == 0 else {
             throw FormatError.cannotWrite(path: finalPath, reason: String(cString: strerror(errno)))
         }
-    }
-
-    private func release() {
-        guard open else { return }
-        open = false
-        munmap(bytes.baseAddress, bytes.count)
-        _ = close(descriptor)
     }
 }

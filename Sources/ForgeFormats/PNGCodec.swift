@@ -5,16 +5,17 @@ import Foundation
 /// C shim's setjmp), reading with libpng's simplified API.
 public enum PNGCodec {
     /// Writes an 8-bit image from `pixels` (row-major, top row first) atomically to `url`,
-    /// with an optional tEXt chunk `textKey` = `text`.
+    /// with an optional tEXt chunk `textKey` = `text`. `twoLevel` images (only 0 and 255)
+    /// are written unfiltered with run-length deflate.
     public static func writeGray8(_ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
                                   to url: URL, textKey: String? = nil, text: String? = nil,
-                                  compressionLevel: Int = 6) throws {
+                                  compressionLevel: Int = 6, twoLevel: Bool = false) throws {
         precondition(pixels.count >= width * height)
         try AtomicFile.write(to: url) { temporary in
             var message = [CChar](repeating: 0, count: 256)
             let status = cf_png_write_gray(temporary.path, UInt32(width), UInt32(height), 8,
                                            pixels.baseAddress, width, textKey, text,
-                                           Int32(compressionLevel), &message, message.count)
+                                           Int32(compressionLevel), twoLevel ? 1 : 0, &message, message.count)
             guard status == 0 else {
                 let text = cMessage(message)
                 throw FormatError.png(path: url.path, message: text.isEmpty ? "libpng status \(status)" : text)
@@ -35,7 +36,7 @@ public enum PNGCodec {
             var message = [CChar](repeating: 0, count: 256)
             let status = image.pixels.withUnsafeBufferPointer {
                 cf_png_write_gray(temporary.path, UInt32(image.width), UInt32(image.height), 16,
-                                  $0.baseAddress, image.width * 2, textKey, text, 6, &message, message.count)
+                                  $0.baseAddress, image.width * 2, textKey, text, 6, 0, &message, message.count)
             }
             guard status == 0 else {
                 throw FormatError.png(path: url.path, message: "libpng status \(status)")

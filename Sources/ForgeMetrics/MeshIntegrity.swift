@@ -70,27 +70,42 @@ public struct MeshIntegrity: Sendable, Equatable {
                     }
                     parallelForChunks(vertexCount, chunks: chunks) { chunk, range in
                         var repeated = 0, unpaired = 0, nonManifold = 0
-                        var targets: [UInt32] = [], thirds: [UInt32] = []
+                        // A vertex v's triangles (v, a, c), one per outgoing half-edge v → a:
+                        // targets holds each a, thirds each c. The same triangle holds the
+                        // incoming half-edge c → v, so v → a has its opposite a → v exactly
+                        // when a is some triangle's third: every check reads v's own list.
+                        var capacity = 64
+                        var targets = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+                        var thirds = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+                        defer {
+                            targets.deallocate()
+                            thirds.deallocate()
+                        }
                         for from in range {
-                            let begin = Int(s[from]), stop = Int(s[from + 1])
-                            targets.removeAll(keepingCapacity: true)
-                            thirds.removeAll(keepingCapacity: true)
-                            for i in begin..<stop {
-                                targets.append(end(b[i]))
-                                thirds.append(third(b[i]))
+                            let begin = Int(s[from]), degree = Int(s[from + 1]) - begin
+                            guard degree > 0 else { continue }
+                            if degree > capacity {
+                                targets.deallocate()
+                                thirds.deallocate()
+                                capacity = degree
+                                targets = .allocate(capacity: capacity)
+                                thirds = .allocate(capacity: capacity)
                             }
-                            let degree = targets.count
+                            for i in 0..<degree {
+                                targets[i] = end(b[begin &+ i])
+                                thirds[i] = third(b[begin &+ i])
+                            }
                             for i in 0..<degree {
                                 let to = targets[i]
-                                var same = 0
-                                for j in 0..<degree where targets[j] == to { same &+= 1 }
+                                var same = 0, opposite = 0
+                                for j in 0..<degree {
+                                    if targets[j] == to { same &+= 1 }
+                                    if thirds[j] == to { opposite &+= 1 }
+                                }
                                 if same > 1 { repeated &+= 1 }
-                                var opposite = 0
-                                for j in Int(s[Int(to)])..<Int(s[Int(to) + 1]) where end(b[j]) == UInt32(from) { opposite &+= 1 }
                                 if opposite == 0 { unpaired &+= 1 }
                             }
-                            // The triangle (v, a, b) is followed around v by the one that starts v → b.
-                            guard degree > 0 else { continue }
+                            // The triangle (v, a, c) is followed around v by the one that starts v → c.
                             var steps = 0, current = 0
                             repeat {
                                 let next = thirds[current]

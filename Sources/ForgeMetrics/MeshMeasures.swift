@@ -41,13 +41,17 @@ extension Mesh {
     /// Axis-aligned bounds (min, max) in mm; zero for an empty mesh.
     public var bounds: (min: SIMD3<Float>, max: SIMD3<Float>) {
         guard vertexCount > 0 else { return (.zero, .zero) }
-        var lo = vertex(0), hi = lo
-        for i in 1..<vertexCount {
-            let v = vertex(i)
-            lo = pointwiseMin(lo, v)
-            hi = pointwiseMax(hi, v)
+        return positions.withUnsafeBufferPointer { p in
+            var lo = (p[0], p[1], p[2]), hi = lo
+            var i = 3
+            while i < p.count {
+                let x = p[i], y = p[i &+ 1], z = p[i &+ 2]
+                lo = (min(lo.0, x), min(lo.1, y), min(lo.2, z))
+                hi = (max(hi.0, x), max(hi.1, y), max(hi.2, z))
+                i &+= 3
+            }
+            return (SIMD3(lo.0, lo.1, lo.2), SIMD3(hi.0, hi.1, hi.2))
         }
-        return (lo, hi)
     }
 }
 
