@@ -2,12 +2,14 @@ import ForgeCore
 
 extension Mesh {
     /// Reduces a closed mesh to at most `maxTriangles` triangles by quadric-error edge
-    /// collapse (Garland & Heckbert; cheapest first, to within 1/16 of the cost), keeping it
-    /// a closed, consistently oriented 2-manifold with the same shells: a collapse is refused when the edge's end points share more
-    /// neighbours than its two opposite vertices (the link condition), when a surrounding
-    /// triangle would flip, fold sharply or become degenerate, or when it would move a
-    /// vertex off a face of `box` (the part's flat caps and extent stay exact). Stops early
-    /// when no allowed collapse is left. O(T) queue operations.
+    /// collapse (Garland & Heckbert; cheapest first to within 1/4 of the cost, and collapses
+    /// of about the same cost in vertex order, so that consecutive ones touch nearby memory),
+    /// keeping it a closed, consistently oriented 2-manifold with the same shells: a collapse
+    /// is refused when the edge's end points share more neighbours than its two opposite
+    /// vertices (the link condition), when a surrounding triangle would flip, fold sharply or
+    /// become degenerate, or when it would move a vertex off a face of `box` (the part's flat
+    /// caps and extent stay exact). Stops early when no allowed collapse is left. O(T) queue
+    /// operations.
     public func decimated(maxTriangles: Int, box: SIMD3<Float>) -> Mesh {
         guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
         var state = CollapseState(mesh: self, box: SIMD3<Double>(box))
@@ -35,12 +37,12 @@ private struct CollapseState {
     var vertexAlive: UnsafeMutableBufferPointer<Bool>
     var heap = CollapseHeap()
     var aliveTriangles: Int
-    var scratchA: [Int32] = []
-    var scratchB: [Int32] = []
-    var dropTriangles: [Int32] = []
-    var keepTriangles: [Int32] = []
-    var shared: [Int32] = []
-    var opposite: [Int32] = []
+    var scratchA = RawList<Int32>()
+    var scratchB = RawList<Int32>()
+    var dropTriangles = RawList<Int32>()
+    var keepTriangles = RawList<Int32>()
+    var shared = RawList<Int32>()
+    var opposite = RawList<Int32>()
 
     init(mesh: Mesh, box: SIMD3<Double>) {
         let n = mesh.vertexCount
@@ -98,6 +100,8 @@ private struct CollapseState {
         version.deallocate()
         planes.deallocate()
         vertexAlive.deallocate()
+        for list in [scratchA, scratchB, dropTriangles, keepTriangles, shared, opposite] { list.release() }
+        heap.release()
     }
 
     static let maximumValence = 16
@@ -137,8 +141,8 @@ private struct CollapseState {
     }
 
     /// The distinct neighbours of `v` (a vertex has few, so a linear scan beats hashing).
-    func neighbours(_ v: Int, into out: inout [Int32]) {
-        out.removeAll(keepingCapacity: true)
+    func neighbours(_ v: Int, into out: inout RawList<Int32>) {
+        out.removeAll()
         var c = head[v]
         while c >= 0 {
             let t = Int(c) / 3
@@ -151,8 +155,8 @@ private struct CollapseState {
     }
 
     /// The live triangles around `v`.
-    func incidentTriangles(_ v: Int, into out: inout [Int32]) {
-        out.removeAll(keepingCapacity: true)
+    func incidentTriangles(_ v: Int, into out: inout RawList<Int32>) {
+        out.removeAll()
         var c = head[v]
         while c >= 0 {
             if alive[Int(c) / 3] { out.append(c / 3) }
@@ -188,10 +192,10 @@ private struct CollapseState {
     /// Collapses `drop` into `keep` at `target` if every check passes.
     mutating func collapse(drop: Int, into keep: Int, at target: SIMD3<Double>) -> Bool {
         incidentTriangles(drop, into: &dropTriangles)
-        shared.removeAll(keepingCapacity: true)
+        shared.removeAll()
         for t in dropTriangles where triangles[Int(t)].contains(Int32(keep)) { shared.append(t) }
         guard shared.count == 2 else { return false }
-        opposite.removeAll(keepingCapacity: true)
+        opposite.removeAll()
         for t in shared {
             let tri = triangles[Int(t)]
             for k in 0..<3 where tri[k] != Int32(keep) && tri[k] != Int32(drop) && !opposite.contains(tri[k]) {
@@ -247,7 +251,7 @@ private struct CollapseState {
 
     /// True when no triangle of `list` (other than the two that vanish) flips, folds by
     /// more than about 73° or degenerates as `vertex` moves to `target`.
-    func keepsShape(_ list: [Int32], moving vertex: Int, to target: SIMD3<Double>) -> Bool {
+    func keepsShape(_ list: RawList<Int32>, moving vertex: Int, to target: SIMD3<Double>) -> Bool {
         for t in list where t != shared[0] && t != shared[1] {
             let tri = triangles[Int(t)]
             let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
@@ -291,14 +295,29 @@ private struct CollapseCandidate {
     }
 }
 
-/// A bucket queue on cost: 4096 buckets keyed by the top bits of the cost's float pattern
-/// (8 exponent bits and 4 mantissa bits, so bucket order is cost order and costs in one
-/// bucket differ by less than 1/16). Pushes and pops touch the end of one bucket's array,
-/// where a binary heap of millions of entries would miss the cache at every level.
+/// A bucket queue on cost: 1024 buckets keyed by the top bits of the cost's float pattern
+/// (8 exponent bits and 2 mantissa bits, so bucket order is cost order and costs in one
+/// bucket differ by less than 1/4). Pushes and pops touch the end of one bucket's list,
+/// where a binary heap of millions of entries would miss the cache at every level. A bucket
+/// is put in vertex order when the queue reaches it (mesh vertices are numbered in space
+/// order, so its collapses then sweep through memory); candidates pushed while it is worked
+/// on are neighbours of the last collapse and come out first.
 private struct CollapseHeap {
-    private var buckets = [[CollapseCandidate]](repeating: [], count: 4096)
+    private let buckets: UnsafeMutableBufferPointer<RawList<CollapseCandidate>>
     /// No bucket below this one holds a candidate.
-    private var lowest = 4096
+    private var lowest = 1024
+    /// The bucket last entered: its candidates were put in vertex order then.
+    private var entered = -1
+
+    init() {
+        buckets = .allocate(capacity: 1024)
+        for b in buckets.indices { (buckets.baseAddress! + b).initialize(to: RawList(capacity: 0)) }
+    }
+
+    func release() {
+        for list in buckets { list.release() }
+        buckets.deallocate()
+    }
 
     mutating func push(_ c: CollapseCandidate, cost: Double) {
         let b = Self.bucket(cost)
@@ -308,6 +327,10 @@ private struct CollapseHeap {
 
     mutating func pop() -> CollapseCandidate? {
         while lowest < buckets.count {
+            if lowest != entered {
+                entered = lowest
+                buckets[lowest].sortDescending { min($0.u, $0.v) }
+            }
             if let c = buckets[lowest].popLast() { return c }
             lowest += 1
         }
@@ -316,7 +339,56 @@ private struct CollapseHeap {
 
     static func bucket(_ cost: Double) -> Int {
         let c = Float(max(cost, 0))
-        return c.isFinite ? Int(c.bitPattern >> 19) : 4095
+        return c.isFinite ? Int(c.bitPattern >> 21) : 1023
+    }
+}
+
+/// A growable list on a raw buffer: a plain value with no reference counting, so the
+/// collapse loop does no retain, release or copy-on-write work. Copies share the storage;
+/// its one owner frees it with `release()`.
+private struct RawList<Element>: RandomAccessCollection {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 32) {
+        self.capacity = capacity
+        base = .allocate(capacity: Swift.max(capacity, 1))
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> Element { base[i] }
+
+    func release() { base.deallocate() }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    mutating func append(_ value: Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: value)
+        count &+= 1
+    }
+
+    /// Orders the list by decreasing `key`, so that popping from the end visits increasing keys.
+    mutating func sortDescending(by key: (Element) -> Int32) {
+        var items = UnsafeMutableBufferPointer(start: base, count: count)
+        items.sort { key($0) > key($1) }
+    }
+
+    mutating func popLast() -> Element? {
+        guard count > 0 else { return nil }
+        count &-= 1
+        return base[count]
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(2 * capacity, 16))
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = Swift.max(2 * capacity, 16)
     }
 }
 
