@@ -1,4 +1,5 @@
 import CFFTW
+import ForgeCore
 import Foundation
 
 /// The single place where FFTW plans are made: planning is not thread-safe, so it happens
@@ -74,6 +75,54 @@ enum FFTWPlanner {
         }
         if learned { saveWisdom() }
         return (forward, inverse)
+    }
+
+    /// Plans for an inverse transform of a half spectrum that is zero outside `band`
+    /// (3D only), in the order they run: inverse DFTs along z for the columns kx < `columns`
+    /// of the rows |ky| ≤ `rows` (one plan per run of rows), along y for the columns
+    /// kx < `columns` of every z, and complex-to-real along x for every row.
+    static func makeBandPlans(size: GridSize, columns: Int, rows: Int, buffer: UnsafeMutablePointer<Float>) throws
+        -> [OpaquePointer]
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        prepareOnce()
+        fftwf_plan_with_nthreads(Int32(ProcessInfo.processInfo.activeProcessorCount))
+        let (nx, ny, nz) = (Int32(size.nx), Int32(size.ny), Int32(size.nz))
+        let cx = nx / 2 + 1
+        let complex = UnsafeMutableRawPointer(buffer).bindMemory(to: fftwf_complex.self, capacity: 1)
+        let effort = effortFlag
+        var learned = false
+        func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? {
+            if effort != UInt32(FFTW_ESTIMATE), let p = make(effort | UInt32(FFTW_WISDOM_ONLY)) { return p }
+            learned = learned || effort != UInt32(FFTW_ESTIMATE)
+            return make(effort)
+        }
+        let across = Int32(columns)
+        var runs: [(first: Int32, count: Int32)] = [(0, ny)]
+        if 2 * rows + 1 < size.ny {
+            runs = [(0, Int32(rows) + 1)]
+            if rows > 0 { runs.append((ny - Int32(rows), Int32(rows))) }
+        }
+        var plans: [OpaquePointer?] = runs.map { run in
+            let start = complex + Int(run.first * cx)
+            var along = fftwf_iodim(n: nz, is: ny * cx, os: ny * cx)
+            var many = [fftwf_iodim(n: run.count, is: cx, os: cx), fftwf_iodim(n: across, is: 1, os: 1)]
+            return plan { flags in fftwf_plan_guru_dft(1, &along, 2, &many, start, start, FFTW_BACKWARD, flags) }
+        }
+        var alongY = fftwf_iodim(n: ny, is: cx, os: cx)
+        var manyY = [fftwf_iodim(n: nz, is: ny * cx, os: ny * cx), fftwf_iodim(n: across, is: 1, os: 1)]
+        plans.append(plan { flags in fftwf_plan_guru_dft(1, &alongY, 2, &manyY, complex, complex, FFTW_BACKWARD, flags) })
+        var length = nx
+        plans.append(plan { flags in
+            fftwf_plan_many_dft_c2r(1, &length, ny * nz, complex, nil, 1, cx, buffer, nil, 1, 2 * cx, flags)
+        })
+        guard plans.allSatisfy({ $0 != nil }) else {
+            for case let p? in plans { fftwf_destroy_plan(p) }
+            throw FFTError.planFailed(dimensions: [size.nz, size.ny, size.nx])
+        }
+        if learned { saveWisdom() }
+        return plans.map { $0! }
     }
 
     static func destroy(_ plan: OpaquePointer) {

@@ -20,7 +20,7 @@ public struct DesignResult: Sendable {
     public let warnings: [String]
 }
 
-/// Recipe → field → level set → cleanup → metrics, mesh and slices in a design folder.
+/// Recipe → field → level set → cleanup → mesh, slices and metrics in a design folder.
 public enum DesignGenerator {
     /// Generates `recipe` into `layout.folder`. Files are staged and moved into place only
     /// when everything succeeded, so a failure leaves no partial file under a final name.
@@ -80,11 +80,6 @@ public enum DesignGenerator {
         let mask = VoxelMask(solidOf: field)
         let solidVoxels = mask.count
         guard solidVoxels > 0 else { throw PipelineError.emptySolid }
-        var thicknessMap: ThicknessMap?
-        let structure = try timed("metrics") {
-            try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap,
-                                 keepingThicknessMap: options.images.enabled && options.images.coloring == .thickness)
-        }
 
         var meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
@@ -94,19 +89,10 @@ public enum DesignGenerator {
         let partExtent = (meshField ?? field).extentMM
         let gridSize = field.size
 
-        var imageMatch: ImageMatch?
-        if let picture, let reference = recipe.image {
-            let generated = try ImageField.sectionStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM)
-            imageMatch = ImageMatch(source: reference.path, image: picture.summary, generated: generated)
-            try PNGCodec.write(picture.binarised, to: stage.staged.folder.appendingPathComponent(DesignImages.imageInput))
-            try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
-                                 to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
-        }
-
         let recipeData = try JSONFile.encode(recipe)
         let staged = stage.staged
-        // The volume's files first, so the grid is freed before the mesh checks (which
-        // need memory of their own) and the mesh files are written.
+        // The volume's files first, so the grid is freed before the metrics and mesh checks
+        // (which need memory of their own) and the mesh files are written.
         try timed("writing") {
             try AtomicFile.write(recipeData, to: staged.recipeURL)
             for (name, data) in options.extraFiles.sorted(by: { $0.key < $1.key }) {
@@ -123,9 +109,23 @@ public enum DesignGenerator {
                 try printer.write(field, to: staged.printerSlicesURL) { progress.update("printer", $0) }
             }
         }
-        // Nothing below reads the grid: free it.
+        // Nothing below reads the grid: free it. The structure metrics need only the mask,
+        // so their grids never sit beside the field (at 1024³ that is 4 GiB less at peak).
         field.values = []
         meshField = nil
+        var thicknessMap: ThicknessMap?
+        let structure = try timed("metrics") {
+            try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap,
+                                 keepingThicknessMap: options.images.enabled && options.images.coloring == .thickness)
+        }
+        var imageMatch: ImageMatch?
+        if let picture, let reference = recipe.image {
+            let generated = try ImageField.sectionStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM)
+            imageMatch = ImageMatch(source: reference.path, image: picture.summary, generated: generated)
+            try PNGCodec.write(picture.binarised, to: stage.staged.folder.appendingPathComponent(DesignImages.imageInput))
+            try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
+                                 to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
+        }
         let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
         let volumeWriting = timings["writing"] ?? 0
         try timed("writing") {

@@ -28,7 +28,7 @@ public enum SpectralSynthesis {
     /// Memory: one FFT buffer (about the field's size) plus the returned grid.
     public static func field(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum,
                              seed: UInt64) throws -> ScalarGrid {
-        let buffer = try RealSpectralBuffer(size: size)
+        let buffer = try RealSpectralBuffer(size: size, inverseBand: band(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
         let cutoff = Float(spectrum.peakAmplitude * negligibleAmplitude)
         let variance = fillNoise(buffer, seed: seed, cutoff: cutoff,
                                  amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
@@ -105,6 +105,17 @@ public enum SpectralSynthesis {
             }
         }
         return total
+    }
+
+    /// The columns and rows of the half spectrum that hold the spectrum's radial limit: the
+    /// inverse transform skips the rest.
+    static func band(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum) -> RealSpectralBuffer.Band {
+        let limit = spectrum.radialLimit(belowFraction: negligibleAmplitude)
+        let kx2 = waveNumbersSquared(count: size.nx, lengthMM: Double(size.nx) * voxelSizeMM, half: true)
+        let ky2 = waveNumbersSquared(count: size.ny, lengthMM: Double(size.ny) * voxelSizeMM)
+        let columns = kx2.prefix { $0 <= limit * limit }.count
+        let rows = (0...(size.ny / 2)).last { ky2[$0] <= limit * limit } ?? 0
+        return RealSpectralBuffer.Band(columns: columns, rows: rows)
     }
 
     /// The stream of the coefficient with signed wave indices (mx, my, mz): 21 bits each.

@@ -36,4 +36,45 @@ struct FFTTests {
         }
         #expect(worst < 1e-4)
     }
+
+    /// The band-limited inverse (passes along z and y only over the band's columns and rows)
+    /// equals the full inverse on a spectrum that is zero outside the band: the spectrum of
+    /// a random field with everything outside the band removed (which keeps it Hermitian).
+    @Test(arguments: [(GridSize(nx: 24, ny: 20, nz: 16), 5, 4), (GridSize(nx: 32, ny: 16, nz: 12), 17, 0),
+                      (GridSize(nx: 20, ny: 18, nz: 8), 3, 9)])
+    func bandLimitedInverseMatchesTheFullOne(size: GridSize, columns: Int, rows: Int) throws {
+        let full = try RealSpectralBuffer(size: size)
+        let band = try RealSpectralBuffer(size: size, inverseBand: .init(columns: columns, rows: rows))
+        var random = SeededRandom(seed: 9)
+        var original = [Float](repeating: 0, count: size.count)
+        original.withUnsafeMutableBufferPointer { random.fillStandardNormal($0) }
+        for r in 0..<(size.ny * size.nz) {
+            for x in 0..<size.nx { full.pointer[r * full.paddedRowLength + x] = original[r * size.nx + x] }
+        }
+        full.forward()
+        let cx = full.complexRowLength
+        for z in 0..<size.nz {
+            for y in 0..<size.ny {
+                let my = y <= size.ny / 2 ? y : y - size.ny
+                for x in 0..<cx where x >= columns || abs(my) > rows {
+                    let i = 2 * ((z * size.ny + y) * cx + x)
+                    full.pointer[i] = 0
+                    full.pointer[i + 1] = 0
+                }
+            }
+        }
+        band.pointer.update(from: full.pointer, count: full.floatCount)
+        full.inverse()
+        band.inverse()
+        var worst: Float = 0, largest: Float = 0
+        for r in 0..<(size.ny * size.nz) {
+            for x in 0..<size.nx {
+                let a = full.pointer[r * full.paddedRowLength + x], b = band.pointer[r * band.paddedRowLength + x]
+                worst = max(worst, abs(a - b))
+                largest = max(largest, abs(a))
+            }
+        }
+        #expect(largest > 0)
+        #expect(worst <= 1e-5 * largest, "largest difference \(worst) of \(largest)")
+    }
 }
