@@ -23,7 +23,9 @@ public enum BinarySTLWriter {
             }
             if let file = try MappedFile(creating: temporary, byteCount: headerBytes + count * bytesPerTriangle,
                                          finalPath: url.path) {
-                try file.fill(0..<headerBytes) { out in head.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) } }
+                try file.fill(0..<headerBytes) { out in
+                    head.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) }
+                }
                 for first in stride(from: 0, to: count, by: trianglesPerBlock) {
                     let last = min(first + trianglesPerBlock, count)
                     try file.fill((headerBytes + first * bytesPerTriangle)..<(headerBytes + last * bytesPerTriangle)) {

@@ -14,7 +14,9 @@ enum FloatFile {
             let total = prefix.count + 4 * values.count + suffix.count
             try values.withUnsafeBufferPointer { floats in
                 if let file = try MappedFile(creating: temporary, byteCount: total, finalPath: url.path) {
-                    try file.fill(0..<prefix.count) { prefix.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: prefix.count) }
+                    try file.fill(0..<prefix.count) {
+                        prefix.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: prefix.count)
+                    }
                     for first in stride(from: 0, to: floats.count, by: 4 * floatsPerBlock) {
                         let count = min(4 * floatsPerBlock, floats.count - first)
                         let from = SendableReadOnlyPointer(floats.baseAddress! + first)
@@ -26,7 +28,9 @@ enum FloatFile {
                         }
                     }
                     let end = prefix.count + 4 * floats.count
-                    try file.fill(end..<(end + suffix.count)) { suffix.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: suffix.count) }
+                    try file.fill(end..<(end + suffix.count)) {
+                        suffix.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: suffix.count)
+                    }
                     try file.finish()
                     return
                 }

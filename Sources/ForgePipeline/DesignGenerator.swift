@@ -110,7 +110,7 @@ public enum DesignGenerator {
             }
         }
         // Nothing below reads the grid: free it. The structure metrics need only the mask,
-        // so their grids never sit beside the field (at 1024³ that is 4 GiB less at peak).
+        // so their grids never sit beside the field (4 GiB less while they run at 1024³).
         field.values = []
         meshField = nil
         var thicknessMap: ThicknessMap?
