@@ -60,7 +60,7 @@ struct MeshingBenchmark {
             _ = time("cleanup") { PrintabilityCleanup.clean(&cleaned, targets: FractionTargets(recipe: recipe),
                                                             options: CleanupOptions(recipe: recipe)) }
             let mesh = time("meshing") { MarchingCubes.mesh(field) }
-            _ = time("mesh_checks") { (MeshIntegrity(of: mesh), MeshShells(of: mesh), mesh.signedVolume) }
+            _ = time("mesh_checks") { MeshCheck(of: mesh) }
             triangles = mesh.triangleCount
             try time("stl") { try BinarySTLWriter.write(mesh, to: scratch.appendingPathComponent("model.stl")) }
             try time("png") {

@@ -207,25 +207,3 @@ public enum DesignGenerator {
         return warnings
     }
 }
-
-/// The checks and measures every mesh gets before it is written.
-struct MeshCheck {
-    let integrity: MeshIntegrity
-    let shells: MeshShells
-    let volume: Double
-    let area: Double
-    let bounds: (min: [Double], max: [Double])
-
-    /// The integrity check and the shell labelling (each partly serial) run at the same time.
-    init(of mesh: Mesh) {
-        let (integrity, rest) = concurrently({ MeshIntegrity(of: mesh) }, {
-            (MeshShells(of: mesh), mesh.signedVolume, mesh.surfaceArea, mesh.bounds)
-        })
-        self.integrity = integrity
-        (shells, volume, area) = (rest.0, rest.1, rest.2)
-        let b = rest.3
-        bounds = ([b.min.x, b.min.y, b.min.z].map(Double.init), [b.max.x, b.max.y, b.max.z].map(Double.init))
-    }
-
-    var watertight: Bool { integrity.isClosedManifold && volume > 0 }
-}
