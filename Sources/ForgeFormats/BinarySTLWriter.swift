@@ -9,43 +9,22 @@ public enum BinarySTLWriter {
     /// Triangles per block: about 13 MB.
     static let trianglesPerBlock = 1 << 18
 
-    /// Writes `mesh` to `url` through a temporary file. The file is reserved at its final
-    /// size and every core formats its share of each block of triangles straight into it;
-    /// where the file system cannot reserve space, blocks are formatted in parallel and
-    /// written in turn.
+    /// Writes `mesh` to `url` (see `PartedFile`): the header, then blocks of triangles that
+    /// every core formats its share of.
     public static func write(_ mesh: Mesh, to url: URL, header: String = "CephaloForge binary STL, mm") throws {
-        try AtomicFile.write(to: url) { temporary in
-            let count = mesh.triangleCount
-            var head = [UInt8](repeating: 0, count: headerBytes)
-            for (i, byte) in header.utf8.prefix(80).enumerated() { head[i] = byte }
-            withUnsafeBytes(of: UInt32(count).littleEndian) { bytes in
-                for i in 0..<4 { head[80 + i] = bytes[i] }
+        let count = mesh.triangleCount
+        var head = [UInt8](repeating: 0, count: headerBytes)
+        for (i, byte) in header.utf8.prefix(80).enumerated() { head[i] = byte }
+        withUnsafeBytes(of: UInt32(count).littleEndian) { bytes in
+            for i in 0..<4 { head[80 + i] = bytes[i] }
+        }
+        let blocks = stride(from: 0, to: count, by: trianglesPerBlock).map { $0..<min($0 + trianglesPerBlock, count) }
+        try PartedFile.write(to: url, partSizes: [headerBytes] + blocks.map { $0.count * bytesPerTriangle }) { part, out in
+            if part == 0 {
+                head.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) }
+            } else {
+                format(mesh, triangles: blocks[part - 1], into: SendableRawPointer(out))
             }
-            if let file = try MappedFile(creating: temporary, byteCount: headerBytes + count * bytesPerTriangle,
-                                         finalPath: url.path) {
-                try file.fill(0..<headerBytes) { out in
-                    head.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) }
-                }
-                for first in stride(from: 0, to: count, by: trianglesPerBlock) {
-                    let last = min(first + trianglesPerBlock, count)
-                    try file.fill((headerBytes + first * bytesPerTriangle)..<(headerBytes + last * bytesPerTriangle)) {
-                        format(mesh, triangles: first..<last, into: SendableRawPointer($0))
-                    }
-                }
-                try file.finish()
-                return
-            }
-            let file = try RawFile(creating: temporary, finalPath: url.path)
-            try head.withUnsafeBytes { try file.write($0) }
-            let block = UnsafeMutableRawBufferPointer.allocate(
-                byteCount: min(trianglesPerBlock, max(count, 1)) * bytesPerTriangle, alignment: 64)
-            defer { block.deallocate() }
-            for first in stride(from: 0, to: count, by: trianglesPerBlock) {
-                let last = min(first + trianglesPerBlock, count)
-                format(mesh, triangles: first..<last, into: SendableRawPointer(block.baseAddress!))
-                try file.write(UnsafeRawBufferPointer(start: block.baseAddress, count: (last - first) * bytesPerTriangle))
-            }
-            try file.finish()
         }
     }
 

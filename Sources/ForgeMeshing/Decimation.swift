@@ -37,12 +37,12 @@ private struct CollapseState {
     var vertexAlive: UnsafeMutableBufferPointer<Bool>
     var heap = CollapseHeap()
     var aliveTriangles: Int
-    var scratchA = RawList<Int32>()
-    var scratchB = RawList<Int32>()
-    var dropTriangles = RawList<Int32>()
-    var keepTriangles = RawList<Int32>()
-    var shared = RawList<Int32>()
-    var opposite = RawList<Int32>()
+    var scratchA = GrowableBuffer<Int32>(capacity: 32)
+    var scratchB = GrowableBuffer<Int32>(capacity: 32)
+    var dropTriangles = GrowableBuffer<Int32>(capacity: 32)
+    var keepTriangles = GrowableBuffer<Int32>(capacity: 32)
+    var shared = GrowableBuffer<Int32>(capacity: 32)
+    var opposite = GrowableBuffer<Int32>(capacity: 32)
 
     init(mesh: Mesh, box: SIMD3<Double>) {
         let n = mesh.vertexCount
@@ -141,7 +141,7 @@ private struct CollapseState {
     }
 
     /// The distinct neighbours of `v` (a vertex has few, so a linear scan beats hashing).
-    func neighbours(_ v: Int, into out: inout RawList<Int32>) {
+    func neighbours(_ v: Int, into out: inout GrowableBuffer<Int32>) {
         out.removeAll()
         var c = head[v]
         while c >= 0 {
@@ -155,7 +155,7 @@ private struct CollapseState {
     }
 
     /// The live triangles around `v`.
-    func incidentTriangles(_ v: Int, into out: inout RawList<Int32>) {
+    func incidentTriangles(_ v: Int, into out: inout GrowableBuffer<Int32>) {
         out.removeAll()
         var c = head[v]
         while c >= 0 {
@@ -251,7 +251,7 @@ private struct CollapseState {
 
     /// True when no triangle of `list` (other than the two that vanish) flips, folds by
     /// more than about 73° or degenerates as `vertex` moves to `target`.
-    func keepsShape(_ list: RawList<Int32>, moving vertex: Int, to target: SIMD3<Double>) -> Bool {
+    func keepsShape(_ list: GrowableBuffer<Int32>, moving vertex: Int, to target: SIMD3<Double>) -> Bool {
         for t in list where t != shared[0] && t != shared[1] {
             let tri = triangles[Int(t)]
             let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
@@ -303,7 +303,7 @@ private struct CollapseCandidate {
 /// order, so its collapses then sweep through memory); candidates pushed while it is worked
 /// on are neighbours of the last collapse and come out first.
 private struct CollapseHeap {
-    private let buckets: UnsafeMutableBufferPointer<RawList<CollapseCandidate>>
+    private let buckets: UnsafeMutableBufferPointer<GrowableBuffer<CollapseCandidate>>
     /// No bucket below this one holds a candidate.
     private var lowest = 1024
     /// The bucket last entered: its candidates were put in vertex order then.
@@ -311,7 +311,7 @@ private struct CollapseHeap {
 
     init() {
         buckets = .allocate(capacity: 1024)
-        for b in buckets.indices { (buckets.baseAddress! + b).initialize(to: RawList(capacity: 0)) }
+        for b in buckets.indices { (buckets.baseAddress! + b).initialize(to: GrowableBuffer(capacity: 16)) }
     }
 
     func release() {
@@ -340,55 +340,6 @@ private struct CollapseHeap {
     static func bucket(_ cost: Double) -> Int {
         let c = Float(max(cost, 0))
         return c.isFinite ? Int(c.bitPattern >> 21) : 1023
-    }
-}
-
-/// A growable list on a raw buffer: a plain value with no reference counting, so the
-/// collapse loop does no retain, release or copy-on-write work. Copies share the storage;
-/// its one owner frees it with `release()`.
-private struct RawList<Element>: RandomAccessCollection {
-    private var base: UnsafeMutablePointer<Element>
-    private var capacity: Int
-    private(set) var count = 0
-
-    init(capacity: Int = 32) {
-        self.capacity = capacity
-        base = .allocate(capacity: Swift.max(capacity, 1))
-    }
-
-    var startIndex: Int { 0 }
-    var endIndex: Int { count }
-    subscript(i: Int) -> Element { base[i] }
-
-    func release() { base.deallocate() }
-
-    mutating func removeAll() { count = 0 }
-
-    @inline(__always)
-    mutating func append(_ value: Element) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: value)
-        count &+= 1
-    }
-
-    /// Orders the list by decreasing `key`, so that popping from the end visits increasing keys.
-    mutating func sortDescending(by key: (Element) -> Int32) {
-        var items = UnsafeMutableBufferPointer(start: base, count: count)
-        items.sort { key($0) > key($1) }
-    }
-
-    mutating func popLast() -> Element? {
-        guard count > 0 else { return nil }
-        count &-= 1
-        return base[count]
-    }
-
-    private mutating func grow() {
-        let larger = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(2 * capacity, 16))
-        larger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = larger
-        capacity = Swift.max(2 * capacity, 16)
     }
 }
 

@@ -1,17 +1,17 @@
 import Foundation
 
-/// An append-only buffer on raw memory for hot loops: no per-append bounds or uniqueness
-/// checks (a Swift array append costs a header load and a capacity test each time).
-/// Growth goes through `realloc`, which moves large blocks by remapping their pages
-/// rather than copying them. For trivial element types only; the owner must call
-/// `release()`.
+/// A growable buffer on raw memory for hot loops: no per-append bounds or uniqueness
+/// checks (a Swift array append costs a header load and a capacity test each time), and
+/// no reference counting when it is copied (copies share the memory). Growth goes through
+/// `realloc`, which moves large blocks by remapping their pages rather than copying them.
+/// For trivial element types only; the one owner must call `release()`.
 struct GrowableBuffer<T> {
     private(set) var base: UnsafeMutablePointer<T>
     private(set) var count = 0
     private var capacity: Int
 
     init(capacity: Int) {
-        self.capacity = max(capacity, 16)
+        self.capacity = Swift.max(capacity, 16)
         guard let raw = malloc(self.capacity * MemoryLayout<T>.stride) else {
             fatalError("out of memory for \(self.capacity) mesh elements")
         }
@@ -37,4 +37,26 @@ struct GrowableBuffer<T> {
     var buffer: UnsafeBufferPointer<T> { UnsafeBufferPointer(start: base, count: count) }
 
     func release() { free(base) }
+}
+
+extension GrowableBuffer: RandomAccessCollection {
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> T { base[i] }
+
+    /// Empties the buffer, keeping its memory.
+    mutating func removeAll() { count = 0 }
+
+    mutating func popLast() -> T? {
+        guard count > 0 else { return nil }
+        count &-= 1
+        return base[count]
+    }
+
+    /// Orders the elements by decreasing `key`, so that popping from the end visits
+    /// increasing keys.
+    mutating func sortDescending(by key: (T) -> Int32) {
+        var items = UnsafeMutableBufferPointer(start: base, count: count)
+        items.sort { key($0) > key($1) }
+    }
 }
