@@ -28,7 +28,8 @@ public enum SpectralSynthesis {
     /// Memory: one FFT buffer (about the field's size) plus the returned grid.
     public static func field(size: GridSize, voxelSizeMM: Double, spectrum: Spectrum,
                              seed: UInt64) throws -> ScalarGrid {
-        let buffer = try RealSpectralBuffer(size: size, inverseBand: band(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
+        let buffer = try RealSpectralBuffer(size: size,
+                                            inverseBand: band(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
         let cutoff = Float(spectrum.peakAmplitude * negligibleAmplitude)
         let variance = fillNoise(buffer, seed: seed, cutoff: cutoff,
                                  amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
