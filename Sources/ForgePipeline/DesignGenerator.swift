@@ -126,7 +126,7 @@ public enum DesignGenerator {
             try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
                                  to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
         }
-        let checked = timed("checks") { mesh.map { MeshCheck(of: $0) } }
+        let checked = timed("checks") { built?.checked ?? mesh.map { MeshCheck(of: $0) } }
         let volumeWriting = timings["writing"] ?? 0
         try timed("writing") {
             if let mesh {

@@ -11,6 +11,8 @@ struct MeshBuild {
     let marchedTriangles: Int
     /// What the user should know about how the mesh was reduced.
     let notes: [String]
+    /// The checks of `mesh` where reducing it already made them (nil otherwise).
+    let checked: MeshCheck?
 
     /// `cleanup` is applied to a coarser level set too, so averaging does not leave specks
     /// the full-resolution solid does not have.
@@ -18,6 +20,7 @@ struct MeshBuild {
         var mesh = MarchingCubes.mesh(field) { progress.update("meshing", $0) }
         marchedTriangles = mesh.triangleCount
         var notes: [String] = []
+        var checked: MeshCheck?
         let budget = options.maxTriangles
         // Far above the budget, mesh the level set at half resolution first (a quarter of
         // the triangles) when that keeps the same bodies and cavities: edge collapse on tens
@@ -40,9 +43,11 @@ struct MeshBuild {
         if budget > 0 && mesh.triangleCount > budget {
             progress.update("decimating", 0)
             let reduced = mesh.decimated(maxTriangles: budget, box: box)
+            let check = MeshCheck(of: reduced)
             // Never trade the guarantees for size: keep the full mesh if a check fails.
-            if MeshIntegrity(of: reduced).isClosedManifold && MeshShells(of: reduced) == MeshShells(of: mesh) {
+            if check.integrity.isClosedManifold && check.shells == MeshShells(of: mesh) {
                 mesh = reduced
+                checked = check
             } else {
                 notes.append("decimation broke a mesh guarantee, so the undecimated mesh "
                     + "(\(mesh.triangleCount) triangles) was written; please report the recipe")
@@ -50,5 +55,6 @@ struct MeshBuild {
         }
         self.mesh = mesh
         self.notes = notes
+        self.checked = checked
     }
 }
