@@ -75,6 +75,59 @@ struct MetricsTests {
         #expect(abs(r.meanMM - 1.2) < 0.2)
     }
 
+    /// Local thickness by its definition: every voxel's ball painted by brute force.
+    static func thicknessByDefinition(of mask: VoxelMask, boundary: Bool) -> [Float] {
+        let size = mask.size
+        let squared = DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: boundary)
+        var expected = [Float](repeating: 0, count: size.count)
+        for c in 0..<size.count where squared[c] > 0 {
+            let (cx, cy, cz) = (c % size.nx, (c / size.nx) % size.ny, c / (size.nx * size.ny))
+            let reach = Int(squared[c].squareRoot())
+            for z in max(0, cz - reach)...min(size.nz - 1, cz + reach) {
+                for y in max(0, cy - reach)...min(size.ny - 1, cy + reach) {
+                    for x in max(0, cx - reach)...min(size.nx - 1, cx + reach) {
+                        let d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy) + (z - cz) * (z - cz)
+                        let i = x + size.nx * (y + size.ny * z)
+                        if Float(d2) < squared[c] { expected[i] = max(expected[i], 2 * squared[c].squareRoot()) }
+                    }
+                }
+            }
+        }
+        return expected
+    }
+
+    /// The thickness field equals its definition although it paints only the balls that
+    /// lie inside no neighbour's ball; the summary matches one made by sorting.
+    @Test(arguments: [(StructureFamily.gyroid, true), (.diamond, false), (.schwarzP, true)])
+    func localThicknessMatchesItsDefinition(family: StructureFamily, boundary: Bool) throws {
+        let size = GridSize(nx: 30, ny: 27, nz: 25)
+        let mask = VoxelMask(solidOf: LatticeField.field(family: family, size: size, voxelSizeMM: 1, cellMM: 17))
+        let expected = Self.thicknessByDefinition(of: mask, boundary: boundary)
+        let field = LocalThickness.field(of: mask, outsideIsBoundary: boundary)
+        let wrong = (0..<size.count).filter { abs(field[$0] - expected[$0]) > 1e-5 }
+        #expect(wrong.isEmpty, "\(wrong.count) voxels differ, first \(wrong.first.map { (field[$0], expected[$0]) }.debugDescription)")
+
+        let summary = try #require(LocalThickness(field: field, size: size, voxelSizeMM: 0.5))
+        let values = field.filter { $0 > 0 }.sorted()
+        #expect(summary.percentile5MM == Double(values[max(0, Int(Double(values.count) * 0.05) - 1)]) * 0.5)
+        #expect(summary.minimumMM == Double(values[0]) * 0.5 && summary.maximumMM == Double(values.last!) * 0.5)
+        #expect(abs(summary.meanMM - values.reduce(0.0) { $0 + Double($1) } / Double(values.count) * 0.5) < 1e-9)
+        let bins = LocalThickness.histogramBins
+        let histogram = values.reduce(into: [Double](repeating: 0, count: bins)) {
+            $0[min(Int($1 / values.last! * Float(bins)), bins - 1)] += 1 / Double(values.count)
+        }
+        #expect(zip(summary.histogram ?? [], histogram).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+
+    /// Balls wider than the tabulated containment rule (squared radii above 4096) too.
+    @Test func localThicknessOfWideBallsMatchesItsDefinition() {
+        let size = GridSize(nx: 160, ny: 5, nz: 4)
+        let mask = TestSupport.mask(size) { x, y, _ in (6..<155).contains(x) && !(x == 12 && y == 2) }
+        let expected = Self.thicknessByDefinition(of: mask, boundary: false)
+        #expect(expected.max()! > 2 * 64)
+        #expect(LocalThickness.field(of: mask, outsideIsBoundary: false) == expected)
+    }
+
     @Test func rodPercolatesAlongItsAxisOnly() {
         let rod = TestSupport.mask(GridSize(cube: 20)) { x, y, _ in (8..<12).contains(x) && (8..<12).contains(y) }
         let topology = Topology(of: rod)

@@ -58,6 +58,31 @@ struct MorphologyTests {
         }
     }
 
+    /// Near features (a dense block of lines, solved by direct search) beside far ones (lines
+    /// whose nearest feature lies over 100 samples away, left to the envelope), in one grid.
+    @Test func distanceTransformWithNearAndFarFeatures() {
+        var random = SeededRandom(seed: 13)
+        let size = GridSize(nx: 150, ny: 130, nz: 6)
+        let bits = (0..<size.count).map { i -> UInt8 in
+            let (x, y) = (i % size.nx, (i / size.nx) % size.ny)
+            return random.nextOpenUnit() < (x < 64 ? 0.05 : y < 3 ? 0.3 : 0) ? 1 : 0
+        }
+        let mask = VoxelMask(size: size, bits: bits)
+        let features = (0..<size.count).filter { mask.bits[$0] != 0 }
+            .map { ($0 % size.nx, ($0 / size.nx) % size.ny, $0 / (size.nx * size.ny)) }
+        let d = DistanceTransform.squaredDistance(to: mask, outsideIsFeature: false)
+        let samples = (0..<300).map { _ in Int(random.next() % UInt64(size.count)) }
+            + (0..<size.nz).map { z in 149 + size.nx * (129 + size.ny * z) }
+        var farthest = 0
+        for i in samples {
+            let (x, y, z) = (i % size.nx, (i / size.nx) % size.ny, i / (size.nx * size.ny))
+            let best = features.map { ($0.0 - x) * ($0.0 - x) + ($0.1 - y) * ($0.1 - y) + ($0.2 - z) * ($0.2 - z) }.min()!
+            farthest = max(farthest, best)
+            #expect(d[i] == Float(best), "at \(x),\(y),\(z)")
+        }
+        #expect(farthest > 48 * 48)  // beyond the direct search's 48 steps
+    }
+
     @Test func distanceTransformOfAnEmptySetIsUnreachable() {
         let empty = VoxelMask(size: GridSize(nx: 5, ny: 4, nz: 3), bits: [UInt8](repeating: 0, count: 60))
         #expect(DistanceTransform.squaredDistance(to: empty, outsideIsFeature: false).allSatisfy { $0 >= 1e18 })
