@@ -33,19 +33,47 @@ public func parallelForChunks(_ count: Int, chunks: Int,
     }
 }
 
-/// Runs `first` and `second` at the same time (each may use parallel loops of its own) and
-/// returns both results: work that is partly serial overlaps instead of queueing.
+/// Runs `first` and `second` at the same time and returns both results: work that is
+/// partly serial overlaps instead of queueing. `first` gets a thread of its own and `second`
+/// runs on the caller's, so parallel loops inside either still reach every core (a loop
+/// nested in a dispatched task would run on that task's thread alone).
 public func concurrently<A, B>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
-    let a = UnsafeMutablePointer<A>.allocate(capacity: 1), b = UnsafeMutablePointer<B>.allocate(capacity: 1)
-    defer {
-        a.deallocate()
-        b.deallocate()
+    let a = UnsafeMutablePointer<A>.allocate(capacity: 1)
+    defer { a.deallocate() }
+    let slot = SendablePointer(a)
+    let b = withoutActuallyEscaping(first) { first -> B in
+        let thread = OwnThread { slot.base.initialize(to: first()) }
+        let b = second()
+        thread.join()
+        return b
     }
-    let slotA = SendablePointer(a), slotB = SendablePointer(b)
-    DispatchQueue.concurrentPerform(iterations: 2) { i in
-        if i == 0 { slotA.base.initialize(to: first()) } else { slotB.base.initialize(to: second()) }
+    return (a.move(), b)
+}
+
+/// A POSIX thread running one closure; `join` returns once the closure has run and been
+/// released.
+private struct OwnThread {
+    private final class Work {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
     }
-    return (a.move(), b.move())
+
+    private var thread = pthread_t()
+
+    init(_ body: @escaping () -> Void) {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 1 << 23)
+        let work = Unmanaged.passRetained(Work(body)).toOpaque()
+        let started = pthread_create(&thread, &attributes, { raw in
+            Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, work)
+        pthread_attr_destroy(&attributes)
+        precondition(started == 0, "cannot start a thread (error \(started))")
+    }
+
+    func join() { pthread_join(thread, nil) }
 }
 
 /// A raw pointer that may cross into `@Sendable` closures; the caller guarantees that
@@ -84,4 +112,14 @@ public final class ChunkSlots<T>: @unchecked Sendable {
 
     /// The results in chunk order (call after the parallel loop returns).
     public var values: [T] { lock.withLock { slots } }
+
+    /// Moves chunk `chunk`'s result out, leaving `empty` in its slot (so results can be
+    /// gathered one at a time without a second copy of them all).
+    public func take(_ chunk: Int, leaving empty: T) -> T {
+        lock.withLock {
+            let value = slots[chunk]
+            slots[chunk] = empty
+            return value
+        }
+    }
 }

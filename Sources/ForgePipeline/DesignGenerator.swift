@@ -84,8 +84,9 @@ public enum DesignGenerator {
         var meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
-        let built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) } }
-        let mesh = built?.mesh
+        var built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) } }
+        let (marchedTriangles, buildNotes) = (built?.marchedTriangles ?? 0, built?.notes ?? [])
+        var mesh = built?.mesh
         let partExtent = (meshField ?? field).extentMM
         let gridSize = field.size
 
@@ -113,6 +114,22 @@ public enum DesignGenerator {
         // so their grids never sit beside the field (4 GiB less while they run at 1024³).
         field.values = []
         meshField = nil
+        let checked = timed("checks") { built?.checked ?? mesh.map { MeshCheck(of: $0) } }
+        let volumeWriting = timings["writing"] ?? 0
+        try timed("writing") {
+            if let mesh {
+                for format in options.meshFormats {
+                    try format.write(mesh, name: recipe.name ?? "design", to: staged.folder.appendingPathComponent(format.fileName))
+                }
+            }
+        }
+        timings["writing", default: 0] += volumeWriting
+        // The mesh is checked and written; beyond its counts only the renders need it, so
+        // without them it is freed before the structure metrics.
+        let (triangles, vertices) = (mesh?.triangleCount ?? 0, mesh?.vertexCount ?? 0)
+        let (hasMesh, meshEuler) = (mesh != nil, mesh?.solidEulerCharacteristic)
+        built = nil
+        if !options.images.enabled { mesh = nil }
         var thicknessMap: ThicknessMap?
         let structure = try timed("metrics") {
             try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap,
@@ -126,16 +143,6 @@ public enum DesignGenerator {
             try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
                                  to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
         }
-        let checked = timed("checks") { built?.checked ?? mesh.map { MeshCheck(of: $0) } }
-        let volumeWriting = timings["writing"] ?? 0
-        try timed("writing") {
-            if let mesh {
-                for format in options.meshFormats {
-                    try format.write(mesh, name: recipe.name ?? "design", to: staged.folder.appendingPathComponent(format.fileName))
-                }
-            }
-        }
-        timings["writing", default: 0] += volumeWriting
         timings["total"] = Date().timeIntervalSince(started)
 
         let h = recipe.voxelSizeMM
@@ -147,8 +154,8 @@ public enum DesignGenerator {
             solidVoxels: solidVoxels, voxels: gridSize.count, voxelSizeMM: h,
             voxelVolumeMM3: Double(solidVoxels) * h * h * h,
             layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
-            triangles: mesh?.triangleCount ?? 0, trianglesBeforeDecimation: built?.marchedTriangles ?? 0,
-            vertices: mesh?.vertexCount ?? 0,
+            triangles: triangles, trianglesBeforeDecimation: marchedTriangles,
+            vertices: vertices,
             volumeMM3: checked?.volume, surfaceAreaMM2: checked?.area,
             specificSurfaceMeshMM: checked.map { $0.area / box },
             watertight: watertight,
@@ -157,7 +164,7 @@ public enum DesignGenerator {
             degenerateTriangles: checked?.integrity.degenerateTriangles ?? 0,
             nonManifoldVertices: checked?.integrity.nonManifoldVertices ?? 0,
             meshShells: checked?.shells.outer, meshCavities: checked?.shells.cavities,
-            eulerCharacteristicMesh: mesh?.solidEulerCharacteristic,
+            eulerCharacteristicMesh: meshEuler,
             boundsMinMM: checked?.bounds.min ?? [], boundsMaxMM: checked?.bounds.max ?? [],
             cleanup: cleanup, structure: structure,
             printability: PrintabilityVerdict(
@@ -180,11 +187,11 @@ public enum DesignGenerator {
         try JSONFile.write(metrics, to: staged.metricsURL)
 
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: gridSize.nz,
-                            meshFiles: mesh == nil ? [] : options.meshFormats.map(\.fileName),
+                            meshFiles: !hasMesh ? [] : options.meshFormats.map(\.fileName),
                             imageFiles: pictures.renders + pictures.others
                                 + (imageMatch == nil ? [] : [DesignImages.imageInput, DesignImages.imageTwoPointPlot])
                                 + (options.images.enabled ? [ReportPage.fileName] : []),
-                            warnings: warnings(metrics: metrics, checked: checked) + (built?.notes ?? []) + pictures.warnings)
+                            warnings: warnings(metrics: metrics, checked: checked) + buildNotes + pictures.warnings)
     }
 
     private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {
