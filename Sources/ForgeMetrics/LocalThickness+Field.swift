@@ -60,20 +60,13 @@ extension LocalThickness {
                     let w = SendableReadOnlyPointer(widths.baseAddress!)
                     parallelForRanges(size.nz) { zs in
                         let table = UnsafeBufferPointer(start: w.base, count: largest + 1)
-                        let reach = Int(table[largest])
+                        let painter = PlanePainter(size: size, reach: Int(table[largest]))
+                        defer { painter.release() }
                         let planeSize = size.nx * size.ny
                         for z in zs {
                             let plane = t.base + planeSize * z
                             for i in 0..<planeSize { plane[i] = 2 * plane[i].squareRoot() }
-                            for cz in max(0, z - reach)...min(size.nz - 1, z + reach) {
-                                let offset2 = Int32((z - cz) * (z - cz))
-                                for i in runs[cz]..<runs[cz + 1] {
-                                    let c = r.base[i]
-                                    guard c.radiusSquared > offset2 else { break }
-                                    paintDisc(c, into: plane, size: size, discSquared: Int(c.radiusSquared - offset2),
-                                              halfWidths: table)
-                                }
-                            }
+                            painter.paint(plane, z: z, centres: r.base, runs: runs, largest: largest, halfWidths: table)
                         }
                     }
                 }
@@ -164,59 +157,5 @@ extension LocalThickness {
         centres.reserveCapacity(runs[nz])
         for chunk in 0..<chunks { centres += parts.take(chunk, leaving: []) }
         return (centres, runs)
-    }
-
-    /// Raises to the ball's diameter every voxel of `plane` inside the ball's section there,
-    /// an open disc of squared radius `discSquared` about (c.x, c.y): row y holds the voxels
-    /// with dx² < discSquared − dy², whose half-width `halfWidths` gives.
-    @inline(__always)
-    private static func paintDisc(_ c: RidgeCentre, into plane: UnsafeMutablePointer<Float>, size: GridSize,
-                                  discSquared: Int, halfWidths: UnsafeBufferPointer<Int32>) {
-        let (cx, cy, nx) = (Int(c.x), Int(c.y), size.nx)
-        let value = c.diameter
-        let reach = Int(halfWidths[discSquared])
-        for y in max(0, cy &- reach)...min(size.ny &- 1, cy &+ reach) {
-            let half = Int(halfWidths[discSquared &- (y &- cy) &* (y &- cy)])
-            raise(plane + nx &* y, from: max(0, cx &- half), through: min(nx &- 1, cx &+ half), to: value)
-        }
-    }
-
-    /// row[x] = max(row[x], value) for x in first...last. Rows of 4 to 16 (most rows of most
-    /// balls) take two overlapping vector steps; longer rows go 8 wide, then one at a time.
-    @inline(__always)
-    private static func raise(_ row: UnsafeMutablePointer<Float>, from first: Int, through last: Int, to value: Float) {
-        let length = last &- first &+ 1
-        if length >= 8 && length <= 16 {
-            // Two overlapping 8-wide steps, both loaded before either is stored, so the
-            // overlap gets the same maximum twice and no load waits on a store.
-            let a = UnsafeMutableRawPointer(row + first), b = UnsafeMutableRawPointer(row + (last &- 7))
-            var u = a.loadUnaligned(as: SIMD8<Float>.self), v = b.loadUnaligned(as: SIMD8<Float>.self)
-            u.replace(with: SIMD8(repeating: value), where: u .< value)
-            v.replace(with: SIMD8(repeating: value), where: v .< value)
-            a.storeBytes(of: u, as: SIMD8<Float>.self)
-            b.storeBytes(of: v, as: SIMD8<Float>.self)
-            return
-        }
-        if length >= 4 && length < 8 {
-            let a = UnsafeMutableRawPointer(row + first), b = UnsafeMutableRawPointer(row + (last &- 3))
-            var u = a.loadUnaligned(as: SIMD4<Float>.self), v = b.loadUnaligned(as: SIMD4<Float>.self)
-            u.replace(with: SIMD4(repeating: value), where: u .< value)
-            v.replace(with: SIMD4(repeating: value), where: v .< value)
-            a.storeBytes(of: u, as: SIMD4<Float>.self)
-            b.storeBytes(of: v, as: SIMD4<Float>.self)
-            return
-        }
-        var x = first
-        while x &+ 8 <= last &+ 1 {
-            let at = UnsafeMutableRawPointer(row + x)
-            var v = at.loadUnaligned(as: SIMD8<Float>.self)
-            v.replace(with: SIMD8(repeating: value), where: v .< value)
-            at.storeBytes(of: v, as: SIMD8<Float>.self)
-            x &+= 8
-        }
-        while x <= last {
-            row[x] = Swift.max(row[x], value)
-            x &+= 1
-        }
     }
 }
