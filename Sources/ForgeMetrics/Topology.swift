@@ -53,35 +53,42 @@ public struct Topology: Sendable, Codable, Equatable {
         let size = mask.size
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
         let planar = nz == 1
-        return mask.bits.withUnsafeBufferPointer { bits -> Int in
-            // The neighbour at +1 along an axis: wrapped (periodic) or absent past the edge.
-            @inline(__always) func at(_ x: Int, _ y: Int, _ z: Int) -> Bool {
-                var (x, y, z) = (x, y, z)
-                if x == nx { if periodic { x = 0 } else { return false } }
-                if y == ny { if periodic { y = 0 } else { return false } }
-                if z == nz { if periodic { z = 0 } else { return false } }
-                return bits[(z &* ny &+ y) &* nx &+ x] != 0
-            }
-            var vertices = 0, edges = 0, squares = 0, cubes = 0
-            var i = 0
-            for z in 0..<nz {
-                for y in 0..<ny {
-                    for x in 0..<nx {
-                        defer { i &+= 1 }
-                        guard bits[i] != 0 else { continue }
-                        vertices &+= 1
-                        let px = at(x + 1, y, z), py = at(x, y + 1, z), pz = !planar && at(x, y, z + 1)
-                        edges &+= (px ? 1 : 0) &+ (py ? 1 : 0) &+ (pz ? 1 : 0)
-                        let pxy = px && py && at(x + 1, y + 1, z)
-                        let pxz = px && pz && at(x + 1, y, z + 1)
-                        let pyz = py && pz && at(x, y + 1, z + 1)
-                        squares &+= (pxy ? 1 : 0) &+ (pxz ? 1 : 0) &+ (pyz ? 1 : 0)
-                        if pxy && pxz && pyz && at(x + 1, y + 1, z + 1) { cubes &+= 1 }
+        let chunks = parallelChunkCount(nz, minimumChunk: 4)
+        let parts = ChunkSlots(count: chunks, initial: 0)
+        mask.bits.withUnsafeBufferPointer { buffer in
+            let bits = SendableReadOnlyPointer(buffer.baseAddress!)
+            // Planes z0..<z1, each voxel with its neighbours at +1 along the axes: wrapped
+            // (periodic) or absent past the edge.
+            parallelForChunks(nz, chunks: chunks) { chunk, zs in
+                @inline(__always) func at(_ x: Int, _ y: Int, _ z: Int) -> Bool {
+                    var (x, y, z) = (x, y, z)
+                    if x == nx { if periodic { x = 0 } else { return false } }
+                    if y == ny { if periodic { y = 0 } else { return false } }
+                    if z == nz { if periodic { z = 0 } else { return false } }
+                    return bits.base[(z &* ny &+ y) &* nx &+ x] != 0
+                }
+                var vertices = 0, edges = 0, squares = 0, cubes = 0
+                var i = zs.lowerBound * nx * ny
+                for z in zs {
+                    for y in 0..<ny {
+                        for x in 0..<nx {
+                            defer { i &+= 1 }
+                            guard bits.base[i] != 0 else { continue }
+                            vertices &+= 1
+                            let px = at(x + 1, y, z), py = at(x, y + 1, z), pz = !planar && at(x, y, z + 1)
+                            edges &+= (px ? 1 : 0) &+ (py ? 1 : 0) &+ (pz ? 1 : 0)
+                            let pxy = px && py && at(x + 1, y + 1, z)
+                            let pxz = px && pz && at(x + 1, y, z + 1)
+                            let pyz = py && pz && at(x, y + 1, z + 1)
+                            squares &+= (pxy ? 1 : 0) &+ (pxz ? 1 : 0) &+ (pyz ? 1 : 0)
+                            if pxy && pxz && pyz && at(x + 1, y + 1, z + 1) { cubes &+= 1 }
+                        }
                     }
                 }
+                parts.store(vertices - edges + squares - cubes, at: chunk)
             }
-            return vertices - edges + squares - cubes
         }
+        return parts.values.reduce(0, +)
     }
 }
 

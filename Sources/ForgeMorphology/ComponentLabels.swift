@@ -33,30 +33,49 @@ public struct ComponentLabels: Sendable {
         // neighbour's set by pointing at that neighbour's parent; it is unioned with the
         // voxel behind it (y − 1, and likewise z − 1) only when the left and left-behind
         // voxels do not already connect the two — once per run rather than once per voxel.
-        var parent = [Int32](repeating: -1, count: size.count)
+        // Slabs of planes are scanned in parallel, each touching only its own voxels; the
+        // planes where slabs meet are joined after, then every voxel finds its root.
+        let plane = nx * ny
+        let chunks = parallelChunkCount(nz, minimumChunk: 4)
+        let slabs = (0..<chunks).map { $0 * nz / chunks }
+        var parent = [Int32](unsafeUninitializedCapacity: size.count) { storage, initialised in
+            let p = SendablePointer(storage.baseAddress!)
+            mask.bits.withUnsafeBufferPointer { buffer in
+                let bits = SendableReadOnlyPointer(buffer.baseAddress!)
+                parallelForChunks(nz, chunks: chunks) { _, zs in
+                    let all = UnsafeMutableBufferPointer(start: p.base, count: size.count)
+                    (p.base + zs.lowerBound * plane).update(repeating: -1, count: zs.count * plane)
+                    var i = zs.lowerBound * plane
+                    for z in zs {
+                        let behindZ = z > zs.lowerBound
+                        for y in 0..<ny {
+                            var leftIn = false, leftBackY = false, leftBackZ = false
+                            for _ in 0..<nx {
+                                let here = bits.base[i] == phase
+                                let backY = y > 0 && bits.base[i &- nx] == phase
+                                let backZ = behindZ && bits.base[i &- plane] == phase
+                                if here {
+                                    p.base[i] = leftIn ? p.base[i &- 1] : Int32(i)
+                                    if backY && !(leftIn && leftBackY) { DisjointSets.union(Int32(i), Int32(i &- nx), in: all) }
+                                    if backZ && !(leftIn && leftBackZ) { DisjointSets.union(Int32(i), Int32(i &- plane), in: all) }
+                                }
+                                leftIn = here
+                                leftBackY = backY
+                                leftBackZ = backZ
+                                i &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+            initialised = size.count
+        }
         var roots = 0
         mask.bits.withUnsafeBufferPointer { bits in
             parent.withUnsafeMutableBufferPointer { p in
-                @inline(__always) func union(_ a: Int32, _ b: Int32) { DisjointSets.union(a, b, in: p) }
-                let plane = nx &* ny
-                var i = 0
-                for z in 0..<nz {
-                    for y in 0..<ny {
-                        var leftIn = false, leftBackY = false, leftBackZ = false
-                        for _ in 0..<nx {
-                            let here = bits[i] == phase
-                            let backY = y > 0 && bits[i &- nx] == phase
-                            let backZ = z > 0 && bits[i &- plane] == phase
-                            if here {
-                                p[i] = leftIn ? p[i &- 1] : Int32(i)
-                                if backY && !(leftIn && leftBackY) { union(Int32(i), Int32(i &- nx)) }
-                                if backZ && !(leftIn && leftBackZ) { union(Int32(i), Int32(i &- plane)) }
-                            }
-                            leftIn = here
-                            leftBackY = backY
-                            leftBackZ = backZ
-                            i &+= 1
-                        }
+                for z in slabs.dropFirst() where z > 0 {
+                    for i in z * plane..<(z + 1) * plane where bits[i] == phase && bits[i - plane] == phase {
+                        DisjointSets.union(Int32(i), Int32(i - plane), in: p)
                     }
                 }
                 for i in 0..<p.count where p[i] >= 0 {
