@@ -1,12 +1,13 @@
 import ForgeCore
 
-/// Exact squared Euclidean distance transform (Felzenszwalb & Huttenlocher 2012):
-/// separable lower envelopes of parabolas, one pass per axis, linear time.
+/// Exact squared Euclidean distance transform, separable: one pass per axis, each taking
+/// the minimum of f(q) + (i − q)² along its lines.
 ///
 /// The x pass is a two-way scan for the nearest feature in each row. The y and z passes
 /// take 64 neighbouring lines at a time into scratch (a cache line per sample position)
 /// and solve them by a direct search that stops at the largest distance in reach
-/// (`WindowedLines`), or by each line's envelope when the distances are long.
+/// (`WindowedLines`), or by each line's lower envelope of parabolas (Felzenszwalb &
+/// Huttenlocher 2012, linear time) when the distances are long.
 public enum DistanceTransform {
     /// Stands for "no feature on this line or anywhere": larger than any real squared
     /// distance, small enough to stay finite in sums.
