@@ -66,7 +66,8 @@ public enum PrintabilityCleanup {
                              tolerance: Double = 0.001, maximumPasses: Int = 12) -> CleanupReport {
         guard options.isEnabled else { return CleanupReport() }
         var raw = targets.values
-        var best: (raw: [Double], report: CleanupReport, mask: VoxelMask)?
+        // The best pass's mask, packed to a bit per voxel while later passes run.
+        var best: (raw: [Double], report: CleanupReport, mask: VoxelMask?, packed: PackedMask?)?
         var low = [Double](repeating: 0, count: raw.count), high = [Double](repeating: 1, count: raw.count)
         for pass in 1...maximumPasses {
             var report = CleanupReport()
@@ -76,9 +77,13 @@ public enum PrintabilityCleanup {
             report.fractionError = errors.map(abs).max() ?? 0
             report.retargetPasses = pass - 1
             if best == nil || report.fractionError < best!.report.fractionError {
-                best = (raw, report, mask)
+                best = (raw, report, mask, nil)
             }
             if report.fractionError <= tolerance { break }
+            if let kept = best?.mask {
+                best?.packed = PackedMask(kept)
+                best?.mask = nil
+            }
             for i in raw.indices where abs(errors[i]) > tolerance {
                 if errors[i] > 0 { low[i] = max(low[i], raw[i]) } else { high[i] = min(high[i], raw[i]) }
             }
@@ -94,7 +99,7 @@ public enum PrintabilityCleanup {
         }
         let chosen = best!
         if chosen.raw != raw { field.threshold(to: targets.with(chosen.raw)) }
-        apply(chosen.mask, to: &field)
+        apply(chosen.mask ?? chosen.packed!.unpacked(), to: &field)
         return chosen.report
     }
 
@@ -115,8 +120,9 @@ public enum PrintabilityCleanup {
     }
 
     /// The cleaned voxel set, without touching the field.
-    public static func cleaned(_ solid: VoxelMask, options: CleanupOptions, report: inout CleanupReport) -> VoxelMask {
-        var mask = solid
+    public static func cleaned(_ solid: consuming VoxelMask, options: CleanupOptions,
+                               report: inout CleanupReport) -> VoxelMask {
+        var mask = consume solid
         if options.minFeatureVoxels > 0 {
             let radius = options.minFeatureVoxels / 2
             let before = mask.count

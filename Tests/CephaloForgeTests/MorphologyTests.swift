@@ -83,6 +83,16 @@ struct MorphologyTests {
         #expect(farthest > 48 * 48)  // beyond the direct search's 48 steps
     }
 
+    /// Packing to a bit per voxel and back gives the same mask, sizes not a multiple of 64
+    /// included.
+    @Test(arguments: [(9, 0.5), (21, 0.1), (4, 1.0)] as [(Int, Double)])
+    func packedMaskRoundTrip(n: Int, density: Double) {
+        let mask = Self.randomMask(n, seed: UInt64(n), density: density)
+        let packed = PackedMask(mask)
+        #expect(packed.words.count == (mask.size.count + 63) / 64)
+        #expect(packed.unpacked() == mask)
+    }
+
     @Test func distanceTransformOfAnEmptySetIsUnreachable() {
         let empty = VoxelMask(size: GridSize(nx: 5, ny: 4, nz: 3), bits: [UInt8](repeating: 0, count: 60))
         #expect(DistanceTransform.squaredDistance(to: empty, outsideIsFeature: false).allSatisfy { $0 >= 1e18 })
