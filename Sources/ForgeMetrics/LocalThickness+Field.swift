@@ -6,8 +6,8 @@ extension LocalThickness {
     /// balls B(c, R(c)) that contain the voxel, R being the distance to the nearest voxel
     /// outside the set. Only ridge centres are painted — a ball inside a neighbour's ball
     /// adds nothing — and each z plane is painted by one task, the sections of the balls
-    /// that reach it one disc at a time. One grid of floats holds the distances, then the
-    /// radii, then the thickness.
+    /// that reach it one disc at a time. One grid of floats holds the squared distances,
+    /// then the thickness.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
         thickness(radiiSquared: DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: outsideIsBoundary),
                   size: mask.size)
@@ -29,6 +29,7 @@ extension LocalThickness {
         // Centres come in z order; each plane's run is sorted by radius, largest first, so a
         // plane takes from each nearby run only the balls that reach it.
         let found = ridgeCentres(radiusSquared: radius, size: size)
+        guard !found.centres.isEmpty else { return radius }  // an empty phase: 0 everywhere
         var ridge = found.centres
         let runs = found.runs
         ridge.withUnsafeMutableBufferPointer { all in
@@ -40,7 +41,7 @@ extension LocalThickness {
                 }
             }
         }
-        let largest = Int(ridge.map(\.radiusSquared).max() ?? 0)
+        let largest = ridge.reduce(0) { max($0, Int($1.radiusSquared)) }
         // halfWidths[m] = largest d with d² < m (−1 for m = 0: no voxel).
         let halfWidths = (0...largest).map { m -> Int32 in
             guard m > 0 else { return -1 }

@@ -119,6 +119,15 @@ struct MetricsTests {
         #expect(zip(summary.histogram ?? [], histogram).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 
+    /// An empty phase has no thickness, whether or not the box faces bound it.
+    @Test func localThicknessOfAnEmptyPhase() {
+        let full = TestSupport.mask(GridSize(cube: 6)) { _, _, _ in true }
+        for boundary in [false, true] {
+            #expect(LocalThickness.field(ofComplementOf: full, outsideIsBoundary: boundary).allSatisfy { $0 == 0 })
+            #expect(LocalThickness(ofComplementOf: full, voxelSizeMM: 1, outsideIsBoundary: boundary) == nil)
+        }
+    }
+
     /// Balls wider than the tabulated containment rule (squared radii above 4096) too.
     @Test func localThicknessOfWideBallsMatchesItsDefinition() {
         let size = GridSize(nx: 160, ny: 5, nz: 4)
