@@ -42,8 +42,8 @@ enum FFTWPlanner {
 
     /// Makes a forward (r2c) and inverse (c2r) in-place plan for `buffer`.
     /// `dimensions` are slowest first (z, y, x). Overwrites the buffer when measuring.
-    static func makePlans(dimensions: [Int], buffer: UnsafeMutablePointer<Float>) throws
-        -> (forward: OpaquePointer, inverse: OpaquePointer)
+    static func makePlans(dimensions: [Int], buffer: UnsafeMutablePointer<Float>, inverse wantsInverse: Bool = true) throws
+        -> (forward: OpaquePointer, inverse: OpaquePointer?)
     {
         lock.lock()
         defer { lock.unlock() }
@@ -65,10 +65,10 @@ enum FFTWPlanner {
         let forward = n.withUnsafeBufferPointer { dims in
             plan { fftwf_plan_dft_r2c(rank, dims.baseAddress, buffer, complex, $0) }
         }
-        let inverse = n.withUnsafeBufferPointer { dims in
+        let inverse = !wantsInverse ? nil : n.withUnsafeBufferPointer { dims in
             plan { fftwf_plan_dft_c2r(rank, dims.baseAddress, complex, buffer, $0) }
         }
-        guard let forward, let inverse else {
+        guard let forward, inverse != nil || !wantsInverse else {
             if let forward { fftwf_destroy_plan(forward) }
             if let inverse { fftwf_destroy_plan(inverse) }
             throw FFTError.planFailed(dimensions: dimensions)

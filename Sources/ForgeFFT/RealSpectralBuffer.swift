@@ -17,7 +17,8 @@ public final class RealSpectralBuffer: @unchecked Sendable {
     /// The storage, `paddedRowLength · ny · nz` floats.
     public let pointer: UnsafeMutablePointer<Float>
     private let forwardPlan: OpaquePointer
-    private let inversePlan: OpaquePointer
+    /// The full inverse, made only when no band plans stand in for it.
+    private let inversePlan: OpaquePointer?
     /// Plans for `inverse()` when the spectrum is known to be band-limited (see `init`).
     private let bandPlans: [OpaquePointer]
 
@@ -48,14 +49,22 @@ public final class RealSpectralBuffer: @unchecked Sendable {
         pointer = raw.bindMemory(to: Float.self, capacity: count)
         let dimensions = size.isPlanar ? [size.ny, size.nx] : [size.nz, size.ny, size.nx]
         do {
-            (forwardPlan, inversePlan) = try FFTWPlanner.makePlans(dimensions: dimensions, buffer: pointer)
             let cx = size.nx / 2 + 1
-            if let band = inverseBand, !size.isPlanar,
-               band.columns < cx || 2 * band.rows + 1 < size.ny {
-                bandPlans = try FFTWPlanner.makeBandPlans(size: size, columns: min(max(band.columns, 1), cx),
-                                                          rows: max(band.rows, 0), buffer: pointer)
-            } else {
-                bandPlans = []
+            let band = inverseBand.flatMap { band in
+                !size.isPlanar && (band.columns < cx || 2 * band.rows + 1 < size.ny) ? band : nil
+            }
+            (forwardPlan, inversePlan) = try FFTWPlanner.makePlans(dimensions: dimensions, buffer: pointer,
+                                                                   inverse: band == nil)
+            do {
+                if let band {
+                    bandPlans = try FFTWPlanner.makeBandPlans(size: size, columns: min(max(band.columns, 1), cx),
+                                                              rows: max(band.rows, 0), buffer: pointer)
+                } else {
+                    bandPlans = []
+                }
+            } catch {
+                FFTWPlanner.destroy(forwardPlan)
+                throw error
             }
         } catch {
             fftwf_free(raw)
@@ -65,7 +74,7 @@ public final class RealSpectralBuffer: @unchecked Sendable {
 
     deinit {
         FFTWPlanner.destroy(forwardPlan)
-        FFTWPlanner.destroy(inversePlan)
+        if let inversePlan { FFTWPlanner.destroy(inversePlan) }
         for plan in bandPlans { FFTWPlanner.destroy(plan) }
         fftwf_free(pointer)
     }
@@ -78,7 +87,7 @@ public final class RealSpectralBuffer: @unchecked Sendable {
 
     /// Half-complex → real, in place (unnormalised).
     public func inverse() {
-        if bandPlans.isEmpty {
+        if let inversePlan {
             fftwf_execute(inversePlan)
         } else {
             for plan in bandPlans { fftwf_execute(plan) }
