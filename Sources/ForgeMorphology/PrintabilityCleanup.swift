@@ -138,19 +138,16 @@ public enum PrintabilityCleanup {
             if let main = components.largest, components.count > 1 {
                 report.islandsRemoved = components.count - 1
                 report.islandVoxelsRemoved = mask.count - components.sizes[main]
-                for i in mask.bits.indices where components.labels[i] != Int32(main) { mask.bits[i] = 0 }
+                components.set(&mask, to: 0) { $0 != main }
             }
         }
         if options.fillEnclosedVoids {
             let voids = ComponentLabels(mask, phase: 0)
             let enclosed = (0..<voids.count).filter { voids.isEnclosed($0) }
             if !enclosed.isEmpty {
-                let fill = Set(enclosed.map { Int32($0) })
                 report.enclosedVoidsFilled = enclosed.count
                 report.enclosedVoxelsFilled = enclosed.reduce(0) { $0 + voids.sizes[$1] }
-                for i in mask.bits.indices where voids.labels[i] >= 0 && fill.contains(voids.labels[i]) {
-                    mask.bits[i] = 1
-                }
+                voids.set(&mask, to: 1) { voids.isEnclosed($0) }
             }
         }
         return mask

@@ -102,7 +102,7 @@ struct MorphologyTests {
     @Test(arguments: [4, 5, 6] as [UInt64])
     func componentsMatchAFloodFill(seed: UInt64) {
         let mask = Self.randomMask(12, seed: seed, density: 0.45)
-        let labels = ComponentLabels(mask)
+        let labels = ComponentLabels(mask), perVoxel = labels.labels
         let s = mask.size
         var seen = [Bool](repeating: false, count: s.count)
         var count = 0
@@ -111,7 +111,7 @@ struct MorphologyTests {
             var stack = [start]
             seen[start] = true
             while let i = stack.popLast() {
-                #expect(labels.labels[i] == labels.labels[start])
+                #expect(perVoxel[i] == perVoxel[start])
                 let (x, y, z) = (i % s.nx, (i / s.nx) % s.ny, i / (s.nx * s.ny))
                 for (dx, dy, dz) in [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)] {
                     let (qx, qy, qz) = (x + dx, y + dy, z + dz)
@@ -129,6 +129,43 @@ struct MorphologyTests {
         let complement = ComponentLabels(mask, phase: 0), viaMask = ComponentLabels(mask.inverted)
         #expect(complement.labels == viaMask.labels && complement.sizes == viaMask.sizes && complement.faces == viaMask.faces)
         #expect(labels.sizes.reduce(0, +) == mask.count)
+        // Sizes, faces and numbering (by first voxel in memory order) agree with the labels.
+        var sizes = [Int](repeating: 0, count: labels.count), faces = [UInt8](repeating: 0, count: labels.count)
+        var firstSeen = -1
+        for i in 0..<s.count where perVoxel[i] >= 0 {
+            let c = Int(perVoxel[i])
+            if sizes[c] == 0 {
+                #expect(c == firstSeen + 1, "seed \(seed)")
+                firstSeen = c
+            }
+            sizes[c] += 1
+            let (x, y, z) = (i % s.nx, (i / s.nx) % s.ny, i / (s.nx * s.ny))
+            for (axis, p) in [x, y, z].enumerated() {
+                if p == 0 { faces[c] |= 1 << (2 * axis) }
+                if p == [s.nx, s.ny, s.nz][axis] - 1 { faces[c] |= 2 << (2 * axis) }
+            }
+        }
+        #expect(sizes == labels.sizes && faces == labels.faces, "seed \(seed)")
+    }
+
+    @Test func longRunsAcrossSlabsAreOneComponentAndCleanupKeepsTheMainBody() {
+        // Two combs: long x runs joined through z across every slab boundary, and a
+        // separate bar. Removing islands keeps exactly the larger comb.
+        let s = GridSize(nx: 70, ny: 9, nz: 40)
+        var mask = VoxelMask(size: s, bits: [UInt8](repeating: 0, count: s.count))
+        for z in 0..<s.nz {
+            for x in 0..<s.nx where x % 9 != 4 || z % 2 == 0 { mask.bits[x + s.nx * (2 + s.ny * z)] = 1 }
+            for x in 3..<60 { mask.bits[x + s.nx * (6 + s.ny * z)] = 1 }
+        }
+        let labels = ComponentLabels(mask)
+        #expect(labels.count == 2)
+        #expect(labels.sizes[0] > labels.sizes[1])
+        #expect(labels.spans(0, axis: 0) && labels.spans(0, axis: 2) && !labels.spans(1, axis: 0))
+        var kept = mask
+        labels.set(&kept, to: 0) { $0 != 0 }
+        #expect(kept.count == labels.sizes[0])
+        let perVoxel = labels.labels
+        #expect((0..<s.count).allSatisfy { kept.bits[$0] == (perVoxel[$0] == 0 ? 1 : 0) })
     }
 
     @Test(arguments: [7, 8] as [UInt64], [1.0, 2.5])
