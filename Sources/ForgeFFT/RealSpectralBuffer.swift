@@ -1,5 +1,6 @@
 import CFFTW
 import ForgeCore
+import Glibc
 
 /// An in-place real ↔ half-complex Fourier workspace for one grid size (2D or 3D),
 /// backed by FFTW's aligned memory and its threaded, planned transforms.
@@ -81,6 +82,18 @@ public final class RealSpectralBuffer: @unchecked Sendable {
 
     /// Number of floats in the buffer.
     public var floatCount: Int { paddedRowLength * size.ny * size.nz }
+
+    /// Hands the whole pages inside floats `range` back to the system; they read as zero
+    /// afterwards. For contents copied out and never read again, so that the copy and the
+    /// buffer are not both resident in full.
+    public func discard(floats range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= floatCount)
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (UInt(bitPattern: pointer + range.lowerBound) + page - 1) / page * page
+        let end = UInt(bitPattern: pointer + range.upperBound) / page * page
+        guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(first, Int(end - start), Int32(MADV_DONTNEED))
+    }
 
     /// Real → half-complex, in place.
     public func forward() { fftwf_execute(forwardPlan) }

@@ -150,25 +150,33 @@ public enum SpectralSynthesis {
         }
     }
 
-    /// The inverse transform, copied out of the padded buffer at unit variance.
+    /// The inverse transform, copied out of the padded buffer at unit variance. The copy
+    /// goes in batches of rows of about 32 MiB, and the buffer's pages of each batch are
+    /// given back once it is copied, so the field and the buffer are never both resident.
     private static func synthesised(_ buffer: RealSpectralBuffer, variance: Double, voxelSizeMM: Double) -> ScalarGrid {
         let scale = Float(1 / max(variance, .leastNormalMagnitude).squareRoot())
         buffer.inverse()
         let size = buffer.size
         let rowLength = buffer.paddedRowLength
         let source = SendablePointer(buffer.pointer)
+        let rows = size.ny * size.nz
+        let batch = max(1, (32 << 20) / (4 * rowLength))
         let values = [Float](unsafeUninitializedCapacity: size.count) { out, initialised in
             let target = SendablePointer(out.baseAddress!)
-            parallelForRanges(size.ny * size.nz) { range in
-                for r in range {
-                    let row = source.base + r * rowLength
-                    let dst = target.base + r * size.nx
-                    var x = 0
-                    while x < size.nx {
-                        dst[x] = row[x] * scale
-                        x &+= 1
+            for first in stride(from: 0, to: rows, by: batch) {
+                let last = min(first + batch, rows)
+                parallelForRanges(last - first, minimumChunk: 64) { range in
+                    for r in range.lowerBound + first..<range.upperBound + first {
+                        let row = source.base + r * rowLength
+                        let dst = target.base + r * size.nx
+                        var x = 0
+                        while x < size.nx {
+                            dst[x] = row[x] * scale
+                            x &+= 1
+                        }
                     }
                 }
+                buffer.discard(floats: first * rowLength..<last * rowLength)
             }
             initialised = size.count
         }
