@@ -61,6 +61,11 @@ struct MeshingBenchmark {
                                                             options: CleanupOptions(recipe: recipe)) }
             let mesh = time("meshing") { MarchingCubes.mesh(field) }
             _ = time("mesh_checks") { MeshCheck(of: mesh) }
+            let reduced = time("decimation") { mesh.decimated(maxTriangles: mesh.triangleCount / 4, box: SIMD3(repeating: 10)) }
+            try time("three_mf") {
+                try MeshFormat.threeMF.write(reduced, name: "benchmark", to: scratch.appendingPathComponent("model.3mf"))
+            }
+            try time("volume_nrrd") { try VolumeFormat.nrrd.write(field, into: scratch) }
             triangles = mesh.triangleCount
             try time("stl") { try BinarySTLWriter.write(mesh, to: scratch.appendingPathComponent("model.stl")) }
             try time("png") {

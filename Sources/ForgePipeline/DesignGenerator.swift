@@ -84,9 +84,9 @@ public enum DesignGenerator {
         var meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
-        var built = timed("meshing") { meshField.map { MeshBuild(field: $0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) } }
-        let (marchedTriangles, buildNotes) = (built?.marchedTriangles ?? 0, built?.notes ?? [])
-        var mesh = built?.mesh
+        var draft = timed("meshing") {
+            meshField.map { MeshBuild.marching($0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) }
+        }
         let partExtent = (meshField ?? field).extentMM
         let gridSize = field.size
 
@@ -114,27 +114,53 @@ public enum DesignGenerator {
         // so their grids never sit beside the field (4 GiB less while they run at 1024³).
         field.values = []
         meshField = nil
-        let checked = timed("checks") { built?.checked ?? mesh.map { MeshCheck(of: $0) } }
-        let volumeWriting = timings["writing"] ?? 0
-        try timed("writing") {
-            if let mesh {
-                for format in options.meshFormats {
-                    try format.write(mesh, name: recipe.name ?? "design", to: staged.folder.appendingPathComponent(format.fileName))
-                }
+
+        // Finishing the mesh (smoothing, reduction, checks, files) needs only the mesh, the
+        // structure metrics only the mask. Reduction runs on one core, so the two run side
+        // by side when the mesh is to be reduced, or is kept for the renders anyway.
+        // Otherwise the mesh is checked, written and freed first, so the metrics' grids
+        // never sit beside it.
+        let keepMap = options.images.enabled && options.images.coloring == .thickness
+        let h = recipe.voxelSizeMM
+        let measure: @Sendable () throws -> (StructureMetrics, ThicknessMap?) = {
+            var map: ThicknessMap?
+            let structure = try StructureMetrics(of: mask, voxelSizeMM: h, solidThicknessMap: &map, keepingThicknessMap: keepMap)
+            return (structure, map)
+        }
+        let finishing = { @Sendable (draft: MeshBuild) throws -> FinishedMesh in
+            try FinishedMesh(draft, name: recipe.name ?? "design", box: SIMD3<Float>(partExtent), options: options,
+                             folder: staged.folder, progress: progress)
+        }
+        var finished: FinishedMesh?
+        let structure: StructureMetrics, thicknessMap: ThicknessMap?
+        if let built = draft, options.images.enabled || built.needsFinishing(options) {
+            draft = nil
+            let start = Date()
+            let (meshResult, metricsResult) = concurrently({ Result { try finishing(built) } }, {
+                (Result { try measure() }, Date().timeIntervalSince(start))
+            })
+            finished = try meshResult.get()
+            (structure, thicknessMap) = try metricsResult.0.get()
+            timings["metrics"] = metricsResult.1
+        } else {
+            if let built = draft {
+                draft = nil
+                finished = try finishing(built)
+                finished?.mesh = nil
             }
+            (structure, thicknessMap) = try timed("metrics") { try measure() }
         }
-        timings["writing", default: 0] += volumeWriting
-        // The mesh is checked and written; beyond its counts only the renders need it, so
-        // without them it is freed before the structure metrics.
-        let (triangles, vertices) = (mesh?.triangleCount ?? 0, mesh?.vertexCount ?? 0)
-        let (hasMesh, meshEuler) = (mesh != nil, mesh?.solidEulerCharacteristic)
-        built = nil
-        if !options.images.enabled { mesh = nil }
-        var thicknessMap: ThicknessMap?
-        let structure = try timed("metrics") {
-            try StructureMetrics(of: mask, voxelSizeMM: recipe.voxelSizeMM, solidThicknessMap: &thicknessMap,
-                                 keepingThicknessMap: options.images.enabled && options.images.coloring == .thickness)
+        if let finished {
+            timings["meshing", default: 0] += finished.reducingS
+            timings["checks"] = finished.checksS
+            timings["writing", default: 0] += finished.writingS
         }
+        if !options.images.enabled { finished?.mesh = nil }
+        let mesh = finished?.mesh
+        let checked = finished?.checked
+        let (marchedTriangles, buildNotes) = (finished?.marchedTriangles ?? 0, finished?.notes ?? [])
+        let (triangles, vertices) = (finished?.triangles ?? 0, finished?.vertices ?? 0)
+        let (hasMesh, meshEuler) = (finished != nil, finished?.eulerCharacteristic)
         var imageMatch: ImageMatch?
         if let picture, let reference = recipe.image {
             let generated = try ImageField.sectionStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM)
@@ -145,7 +171,6 @@ public enum DesignGenerator {
         }
         timings["total"] = Date().timeIntervalSince(started)
 
-        let h = recipe.voxelSizeMM
         let box = partExtent.x * partExtent.y * partExtent.z
         let watertight = checked?.watertight
         var metrics = DesignMetrics(

@@ -4,8 +4,9 @@ import ForgeMetrics
 import ForgeMorphology
 
 /// The mesh a design writes: marching cubes, optional smoothing, and reduction to the
-/// triangle budget without giving up any guarantee.
-struct MeshBuild {
+/// triangle budget without giving up any guarantee. Built in two steps: `marching` needs
+/// the level set, `finished` only the mesh, so the level set can be freed in between.
+struct MeshBuild: Sendable {
     let mesh: Mesh
     /// Triangles marching cubes produced at full resolution.
     let marchedTriangles: Int
@@ -14,17 +15,17 @@ struct MeshBuild {
     /// The checks of `mesh` where reducing it already made them (nil otherwise).
     let checked: MeshCheck?
 
-    /// `cleanup` is applied to a coarser level set too, so averaging does not leave specks
-    /// the full-resolution solid does not have.
-    init(field: ScalarGrid, options: DesignOptions, cleanup: CleanupOptions, progress: ProgressReporter) {
+    /// Marching cubes of `field`. Far above the budget, the level set is meshed at half
+    /// resolution instead (a quarter of the triangles) when that keeps the same bodies and
+    /// cavities: edge collapse on tens of millions of triangles takes minutes. `cleanup` is
+    /// applied to the coarser level set too, so averaging does not leave specks the
+    /// full-resolution solid does not have.
+    static func marching(_ field: ScalarGrid, options: DesignOptions, cleanup: CleanupOptions,
+                         progress: ProgressReporter) -> MeshBuild {
         var mesh = MarchingCubes.mesh(field) { progress.update("meshing", $0) }
-        marchedTriangles = mesh.triangleCount
+        let marched = mesh.triangleCount
         var notes: [String] = []
-        var checked: MeshCheck?
         let budget = options.maxTriangles
-        // Far above the budget, mesh the level set at half resolution first (a quarter of
-        // the triangles) when that keeps the same bodies and cavities: edge collapse on tens
-        // of millions of triangles takes minutes.
         var coarseField = field
         while budget > 0, mesh.triangleCount > 4 * budget, coarseField.size.nx >= 32,
               coarseField.size.nx % 2 == 0, coarseField.size.ny % 2 == 0, coarseField.size.nz % 2 == 0 {
@@ -34,11 +35,24 @@ struct MeshBuild {
             let coarse = MarchingCubes.mesh(coarseField)
             guard MeshIntegrity(of: coarse).isClosedManifold, MeshShells(of: coarse) == MeshShells(of: mesh) else { break }
             mesh = coarse
-            notes = ["the mesh (\(marchedTriangles) triangles) was rebuilt from the level set at "
+            notes = ["the mesh (\(marched) triangles) was rebuilt from the level set at "
                 + "\(field.size.nx / coarseField.size.nx)× coarser resolution before decimation; "
                 + "--max-triangles 0 keeps the full mesh"]
         }
-        let box = SIMD3<Float>(field.extentMM)
+        return MeshBuild(mesh: mesh, marchedTriangles: marched, notes: notes, checked: nil)
+    }
+
+    /// True when `finished` has work beyond checking: smoothing or reduction.
+    func needsFinishing(_ options: DesignOptions) -> Bool {
+        options.smoothingIterations > 0 || (options.maxTriangles > 0 && mesh.triangleCount > options.maxTriangles)
+    }
+
+    /// The mesh smoothed and reduced to the budget; `box` is the part's extent in mm, whose
+    /// faces stay flat. A reduction that would break a check is not taken.
+    func finished(_ options: DesignOptions, box: SIMD3<Float>, progress: ProgressReporter) -> MeshBuild {
+        var mesh = self.mesh, notes = self.notes
+        var checked: MeshCheck?
+        let budget = options.maxTriangles
         if options.smoothingIterations > 0 { mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box) }
         if budget > 0 && mesh.triangleCount > budget {
             progress.update("decimating", 0)
@@ -53,8 +67,6 @@ struct MeshBuild {
                     + "(\(mesh.triangleCount) triangles) was written; please report the recipe")
             }
         }
-        self.mesh = mesh
-        self.notes = notes
-        self.checked = checked
+        return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, notes: notes, checked: checked)
     }
 }
