@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, imports pointing down only:
 //   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics → FFT → Core
-//   C targets (CFFTW, CPNG, CAssimp, CGL, COpenBLAS) are each imported by exactly one Swift target.
+//   C targets (CFFTW, CPNG, CAssimp, CDeflate, CGL, COpenBLAS) are each imported by exactly one Swift target.
 let package = Package(
     name: "CephaloForge",
     platforms: [.macOS(.v13)],
@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "CGL", linkerSettings: [.linkedLibrary("EGL"), .linkedLibrary("GL")]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CMemory"),
+        .target(name: "CDeflate", linkerSettings: [.linkedLibrary("z")]),
 
         // Core values
         .target(name: "ForgeCore"),
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "ForgeStatistics", dependencies: ["COpenBLAS"]),
 
         // Formats and the model layer
-        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "Yams", "ZIPFoundation"]),
+        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "CDeflate", "Yams", "ZIPFoundation"]),
         .target(name: "ForgeCephalo", dependencies: ["ForgeCore"]),
         .target(name: "ForgeRender", dependencies: ["ForgeCore", "ForgeMetrics", "ForgeMorphology", "CGL"]),
 

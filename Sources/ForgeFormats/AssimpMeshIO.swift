@@ -2,7 +2,8 @@ import CAssimp
 import ForgeCore
 import Foundation
 
-/// Mesh formats written and read through assimp (3MF, OBJ, PLY, GLB).
+/// Mesh formats written through assimp (OBJ, PLY, GLB), and meshes read through it (those
+/// and STL, 3MF).
 public enum AssimpMeshIO {
     /// Writes `mesh` with assimp's exporter `formatID` atomically to `url`.
     public static func write(_ mesh: Mesh, formatID: String, name: String, to url: URL) throws {

@@ -51,12 +51,69 @@ struct PrintReadyTests {
         #expect(MeshIntegrity(of: back).isClosedManifold, "\(format)")
     }
 
-    @Test func threeMFDeclaresMillimetres() throws {
+    @Test func threeMFDeclaresMillimetresAndKeepsEveryCoordinate() throws {
         let (g, _) = try Self.cell(size: 16)
+        let mesh = MarchingCubes.mesh(g)
         let url = TestSupport.temporaryFolder().appendingPathComponent("m.3mf")
-        try MeshFormat.threeMF.write(MarchingCubes.mesh(g), name: "cell", to: url)
-        let data = try Data(contentsOf: url)
-        #expect(data.starts(with: [0x50, 0x4B, 0x03, 0x04]))  // a zip container
+        try MeshFormat.threeMF.write(mesh, name: "cell <&>", to: url)
+        let listing = try Self.python("""
+            import zipfile, sys, xml.etree.ElementTree as ET
+            z = zipfile.ZipFile(sys.argv[1])
+            assert z.testzip() is None
+            print(" ".join(z.namelist()))
+            root = ET.fromstring(z.read("3D/3dmodel.model"))
+            ns = {"m": "http://schemas.microsoft.com/3dmanufacturing/core/2015/02"}
+            print(root.get("unit"), root.find("m:metadata", ns).text)
+            print(" ".join(f"{float(v.get(a)):.9g}" for v in root.iter("{%s}vertex" % ns["m"]) for a in "xyz"))
+            """, url.path)
+        let lines = listing.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "[Content_Types].xml _rels/.rels 3D/3dmodel.model")
+        #expect(lines[1] == "millimeter cell <&>")
+        let read = lines[2].split(separator: " ").map { Float(String($0))! }
+        #expect(read == mesh.positions)
+        // The same mesh gives the same bytes (no timestamps).
+        let again = TestSupport.temporaryFolder().appendingPathComponent("m.3mf")
+        try MeshFormat.threeMF.write(mesh, name: "cell <&>", to: again)
+        #expect(try Data(contentsOf: url) == Data(contentsOf: again))
+    }
+
+    /// Stored, deflated (several pieces) and ZIP64 entries, read back by Python's zipfile,
+    /// which checks every CRC.
+    @Test func zipArchivesReadBackInAnotherReader() throws {
+        let url = TestSupport.temporaryFolder().appendingPathComponent("t.zip")
+        let zip = try ZipWriter(path: url.path)
+        let text = (0..<5).map { p in Array(String(repeating: "piece \(p) ", count: 900 * (p + 1)).utf8) }
+        let binary = (0..<3).map { p in (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9 &+ p) } }
+        try zip.add("a.txt", stored: Array("hello".utf8))
+        try zip.add("b/pieces.txt", pieces: 5, large: false) { text[$0] }
+        try zip.add("c.bin", pieces: 3, large: true) { binary[$0] }
+        try zip.finish()
+        let listing = try Self.python("""
+            import zipfile, sys
+            z = zipfile.ZipFile(sys.argv[1])
+            assert z.testzip() is None
+            for i in z.infolist(): print(i.filename, i.file_size, sum(z.read(i)), i.compress_type)
+            """, url.path)
+        func sum(_ parts: [[UInt8]]) -> Int { parts.joined().reduce(0) { $0 + Int($1) } }
+        #expect(listing == """
+            a.txt 5 \(sum([Array("hello".utf8)])) 0
+            b/pieces.txt \(text.joined().count) \(sum(text)) 8
+            c.bin \(binary.joined().count) \(sum(binary)) 8
+
+            """)
+    }
+
+    /// Runs a Python script with `argument` and returns what it printed.
+    static func python(_ script: String, _ argument: String) throws -> String {
+        let process = Process(), output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, argument]
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "python3 failed")
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// 20³ is written in blocks; 112³ (5.6 MB) is reserved and filled in place.
