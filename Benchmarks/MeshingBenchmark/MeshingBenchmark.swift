@@ -67,9 +67,16 @@ struct MeshingBenchmark {
             }
             try time("volume_nrrd") { try VolumeFormat.nrrd.write(field, into: scratch) }
             triangles = mesh.triangleCount
+            // Each run writes new files, as the peer does: replacing the last run's file
+            // would add freeing its blocks to the time.
+            for name in ["model.stl", "model.3mf", "volume.raw", "volume.nhdr"] {
+                try? FileManager.default.removeItem(at: scratch.appendingPathComponent(name))
+            }
             try time("stl") { try BinarySTLWriter.write(mesh, to: scratch.appendingPathComponent("model.stl")) }
+            let slices = scratch.appendingPathComponent("slices-\(times["png", default: []].count)")
+            try FileManager.default.createDirectory(at: slices, withIntermediateDirectories: true)
             try time("png") {
-                try SliceStackWriter.write(field, to: scratch, textKey: "recipe", text: "benchmark")
+                try SliceStackWriter.write(field, to: slices, textKey: "recipe", text: "benchmark")
             }
             if let rawPath { try littleEndianRaw(field.values).write(to: URL(fileURLWithPath: rawPath)) }
         }
