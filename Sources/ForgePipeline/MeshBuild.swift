@@ -14,6 +14,8 @@ struct MeshBuild: Sendable {
     let notes: [String]
     /// The checks of `mesh` where reducing it already made them (nil otherwise).
     let checked: MeshCheck?
+    /// The shells of `mesh` where the coarser rebuild already counted them (nil otherwise).
+    var shells: MeshShells? = nil
 
     /// Marching cubes of `field`. Far above the budget, the level set is meshed at half
     /// resolution instead (a quarter of the triangles) when that keeps the same bodies and
@@ -25,6 +27,7 @@ struct MeshBuild: Sendable {
         var mesh = MarchingCubes.mesh(field) { progress.update("meshing", $0) }
         let marched = mesh.triangleCount
         var notes: [String] = []
+        var shells: MeshShells?
         let budget = options.maxTriangles
         var coarseField = field
         while budget > 0, mesh.triangleCount > 4 * budget, coarseField.size.nx >= 32,
@@ -33,13 +36,15 @@ struct MeshBuild: Sendable {
             var report = CleanupReport()
             PrintabilityCleanup.tidy(&coarseField, options: cleanup, report: &report)
             let coarse = MarchingCubes.mesh(coarseField)
-            guard MeshIntegrity(of: coarse).isClosedManifold, MeshShells(of: coarse) == MeshShells(of: mesh) else { break }
+            let coarseShells = MeshShells(of: coarse)
+            guard MeshIntegrity(of: coarse).isClosedManifold, coarseShells == shells ?? MeshShells(of: mesh) else { break }
             mesh = coarse
+            shells = coarseShells
             notes = ["the mesh (\(marched) triangles) was rebuilt from the level set at "
                 + "\(field.size.nx / coarseField.size.nx)× coarser resolution before decimation; "
                 + "--max-triangles 0 keeps the full mesh"]
         }
-        return MeshBuild(mesh: mesh, marchedTriangles: marched, notes: notes, checked: nil)
+        return MeshBuild(mesh: mesh, marchedTriangles: marched, notes: notes, checked: nil, shells: shells)
     }
 
     /// True when `finished` has work beyond checking: smoothing or reduction.
@@ -53,13 +58,17 @@ struct MeshBuild: Sendable {
         var mesh = self.mesh, notes = self.notes
         var checked: MeshCheck?
         let budget = options.maxTriangles
-        if options.smoothingIterations > 0 { mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box) }
+        var shells = self.shells
+        if options.smoothingIterations > 0 {
+            mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box)
+            shells = nil
+        }
         if budget > 0 && mesh.triangleCount > budget {
             progress.update("decimating", 0)
             let reduced = mesh.decimated(maxTriangles: budget, box: box)
             let check = MeshCheck(of: reduced)
             // Never trade the guarantees for size: keep the full mesh if a check fails.
-            if check.integrity.isClosedManifold && check.shells == MeshShells(of: mesh) {
+            if check.integrity.isClosedManifold && check.shells == shells ?? MeshShells(of: mesh) {
                 mesh = reduced
                 checked = check
             } else {
