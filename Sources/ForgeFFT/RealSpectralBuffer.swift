@@ -47,6 +47,7 @@ public final class RealSpectralBuffer: @unchecked Sendable {
         guard let raw = fftwf_malloc(count * MemoryLayout<Float>.stride) else {
             throw FFTError.outOfMemory(bytes: count * MemoryLayout<Float>.stride)
         }
+        HugePages.advise(raw, bytes: count * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: count)
         let dimensions = size.isPlanar ? [size.ny, size.nx] : [size.nz, size.ny, size.nx]
         do {

@@ -72,6 +72,7 @@ final class ChunkResults: @unchecked Sendable {
         precondition(vertexOffsets.last! < Int(Self.foreignFlag), "mesh too large for 32-bit indices")
         let vertexStarts = vertexOffsets, triangleStarts = triangleOffsets
         let positions = [Float](unsafeUninitializedCapacity: vertexOffsets.last! * 3) { out, count in
+            HugePages.advise(UnsafeMutableRawPointer(out.baseAddress!), bytes: out.count * 4)
             let target = SendablePointer(out.baseAddress!)
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in
                 let src = parts[c].positions.buffer
@@ -81,6 +82,7 @@ final class ChunkResults: @unchecked Sendable {
             count = vertexStarts.last! * 3
         }
         let indices = [UInt32](unsafeUninitializedCapacity: triangleOffsets.last!) { out, count in
+            HugePages.advise(UnsafeMutableRawPointer(out.baseAddress!), bytes: out.count * 4)
             let target = SendablePointer(out.baseAddress!)
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in
                 let own = UInt32(vertexStarts[c])

@@ -24,10 +24,10 @@ public struct MeshIntegrity: Sendable, Equatable {
     public init(of mesh: Mesh) {
         let vertexCount = mesh.vertexCount
         let idx = mesh.indices
-        var start = [Int32](repeating: 0, count: vertexCount + 1)
+        var start = [Int32](onHugePages: vertexCount + 1, repeating: 0)
         for v in idx { start[Int(v) + 1] &+= 1 }
         for v in 0..<vertexCount { start[v + 1] &+= start[v] }
-        var buckets = [UInt32](repeating: 0, count: idx.count)
+        var buckets = [UInt32](onHugePages: idx.count, repeating: 0)
         var degenerate = 0
         idx.withUnsafeBufferPointer { ix in
             var fill = start

@@ -29,7 +29,7 @@ public enum DistanceTransform {
 
     private static func squaredDistance(_ mask: VoxelMask, featureBit: UInt8, outsideIsFeature: Bool) -> [Float] {
         let size = mask.size
-        return [Float](unsafeUninitializedCapacity: size.count) { out, initialised in
+        return [Float](onHugePages: size.count) { out in
             let d = SendablePointer(out.baseAddress!)
             mask.bits.withUnsafeBufferPointer { bits in
                 let b = SendableReadOnlyPointer(bits.baseAddress!)
@@ -40,7 +40,6 @@ public enum DistanceTransform {
                     }
                 }
             }
-            initialised = size.count
             if size.ny > 1 {
                 linePasses(d, count: size.ny, stride: size.nx, planes: size.nz, planeStride: size.nx * size.ny,
                            rowLength: size.nx, boundary: outsideIsFeature)

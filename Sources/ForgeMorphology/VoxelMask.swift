@@ -14,7 +14,11 @@ public struct VoxelMask: Sendable, Equatable {
     /// The solid of a level set: f > 0.
     public init(solidOf field: ScalarGrid) {
         size = field.size
-        bits = field.values.map { $0 > 0 ? 1 : 0 }
+        bits = field.values.withUnsafeBufferPointer { values in
+            [UInt8](onHugePages: values.count) { out in
+                for i in values.indices { out[i] = values[i] > 0 ? 1 : 0 }
+            }
+        }
     }
 
     /// Number of voxels in the set.

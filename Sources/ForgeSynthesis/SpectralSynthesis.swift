@@ -161,7 +161,7 @@ public enum SpectralSynthesis {
         let source = SendablePointer(buffer.pointer)
         let rows = size.ny * size.nz
         let batch = max(1, (32 << 20) / (4 * rowLength))
-        let values = [Float](unsafeUninitializedCapacity: size.count) { out, initialised in
+        let values = [Float](onHugePages: size.count) { out in
             let target = SendablePointer(out.baseAddress!)
             for first in stride(from: 0, to: rows, by: batch) {
                 let last = min(first + batch, rows)
@@ -178,7 +178,6 @@ public enum SpectralSynthesis {
                 }
                 buffer.discard(floats: first * rowLength..<last * rowLength)
             }
-            initialised = size.count
         }
         return ScalarGrid(size: size, voxelSizeMM: voxelSizeMM, values: values)
     }
