@@ -20,8 +20,8 @@ struct BallContainment {
     let stepLengths: [Float]
 
     /// Tables for the classes of `steps` and squared radii up to `largest` (at most
-    /// `exactLimit`).
-    init(steps: [SIMD3<Int>], largest: Int) {
+    /// `exactLimit`). `planar` takes discs of a plane (steps in it) instead of balls.
+    init(steps: [SIMD3<Int>], largest: Int, planar: Bool = false) {
         var found: [SIMD3<Int>] = []
         for s in steps {
             let sorted = [abs(s.x), abs(s.y), abs(s.z)].sorted(by: >)
@@ -36,7 +36,7 @@ struct BallContainment {
         // k; components ≥ 0 in decreasing order take the maximum), −1 where s is no norm.
         var best = [[Int]](repeating: [Int](repeating: -1, count: limit), count: found.count)
         let reach = Int(Double(limit).squareRoot()) + 1
-        for a in 0...reach { for b in 0...a { for c in 0...b {
+        for a in 0...reach { for b in 0...a { for c in 0...(planar ? 0 : b) {
             let s = a * a + b * b + c * c
             guard s < limit else { continue }
             for (k, d) in found.enumerated() {
@@ -65,8 +65,14 @@ struct BallContainment {
     /// squared radius `m` (a whole number ≥ 1); `table` is `least`'s storage.
     @inline(__always)
     func needs(_ m: Float, stepClass k: Int, table: UnsafePointer<Float>) -> Float {
+        Self.needs(m, stepClass: k, table: table, limit: limit, stepLength: stepLengths[k])
+    }
+
+    /// `needs` from the tables' storage alone (no reference counting in hot loops).
+    @inline(__always)
+    static func needs(_ m: Float, stepClass k: Int, table: UnsafePointer<Float>, limit: Int, stepLength: Float) -> Float {
         if m <= Float(limit) { return table[k &* (limit &+ 1) &+ Int(m)] }
-        let r = m.squareRoot() + stepLengths[k]
+        let r = m.squareRoot() + stepLength
         return (r * r).rounded(.up) + 1
     }
 }

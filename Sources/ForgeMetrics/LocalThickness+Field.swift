@@ -5,7 +5,8 @@ extension LocalThickness {
     /// Thickness in voxels at every voxel of the set (0 elsewhere): 2·max R(c) over the
     /// balls B(c, R(c)) that contain the voxel, R being the distance to the nearest voxel
     /// outside the set. Only ridge centres are painted — a ball inside a neighbour's ball
-    /// adds nothing — and each z plane is painted by one task, the sections of the balls
+    /// adds nothing — each only on the planes where the disc of no neighbour above or below
+    /// holds its own, and each z plane is painted by one task, the sections of the balls
     /// that reach it one disc at a time. One grid of floats holds the squared distances,
     /// then the thickness.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
@@ -78,10 +79,12 @@ extension LocalThickness {
 
     /// A ball's centre and its squared radius, a whole number (a squared distance between
     /// voxel centres).
-    /// Its plane is the run of `ridgeCentres` it lies in.
+    /// Its plane cz is the run of `ridgeCentres` it lies in. It paints only the planes
+    /// cz − below < z < cz + above (`PaintedPlanes`).
     struct RidgeCentre {
         let x: Int32, y: Int32
         let radiusSquared: Int32
+        let above: UInt16, below: UInt16
 
         var diameter: Float { 2 * Float(radiusSquared).squareRoot() }
     }
@@ -89,8 +92,8 @@ extension LocalThickness {
     /// Voxels whose ball lies inside the ball of none of their 26 neighbours
     /// (`BallContainment`: exactly, as sets of voxels), from the squared radii. Face
     /// neighbours are tried first (they decide most voxels), and voxels off the box faces
-    /// skip the bounds checks. (Looking two steps away as well drops only 4% more.)
-    /// The centres come in z order, those of plane z at `runs[z]..<runs[z + 1]`.
+    /// skip the bounds checks. (Looking two steps away as well drops only 4% more.) Each
+    /// centre carries the planes it must paint (`PaintedPlanes`). The centres come in z order, those of plane z at `runs[z]..<runs[z + 1]`.
     static func ridgeCentres(radiusSquared: [Float], size: GridSize) -> (centres: [RidgeCentre], runs: [Int]) {
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
         var nearby: [SIMD3<Int>] = []
@@ -102,6 +105,8 @@ extension LocalThickness {
         let containment = BallContainment(steps: steps, largest: Int(radiusSquared.max() ?? 0))
         let linear = steps.map { $0.x + nx * ($0.y + ny * $0.z) }
         let classOf = steps.map { containment.classIndex(of: $0) }
+        let painted = PaintedPlanes(size: size, largest: Int(radiusSquared.max() ?? 0))
+        defer { painted.release() }
         let chunks = parallelChunkCount(nz)
         let parts = ChunkSlots<[RidgeCentre]>(count: chunks, initial: [])
         var runs = [Int](repeating: 0, count: nz + 1)
@@ -143,7 +148,9 @@ extension LocalThickness {
                                     }
                                 }
                                 if !contained {
-                                    found.append(RidgeCentre(x: Int32(x), y: Int32(y), radiusSquared: Int32(here)))
+                                    let (above, below) = painted.planes(i, x: x, y: y, z: z, m: here, r: r.base)
+                                    found.append(RidgeCentre(x: Int32(x), y: Int32(y), radiusSquared: Int32(here),
+                                                             above: UInt16(above), below: UInt16(below)))
                                 }
                             }
                         }
@@ -154,9 +161,14 @@ extension LocalThickness {
           }
         }
         for z in 0..<nz { runs[z + 1] += runs[z] }
-        var centres: [RidgeCentre] = []
-        centres.reserveCapacity(runs[nz])
-        for chunk in 0..<chunks { centres += parts.take(chunk, leaving: []) }
+        let centres = [RidgeCentre](onHugePages: runs[nz]) { out in
+            var next = 0
+            for chunk in 0..<chunks {
+                let part = parts.take(chunk, leaving: [])
+                _ = UnsafeMutableBufferPointer(rebasing: out[next..<next + part.count]).initialize(from: part)
+                next += part.count
+            }
+        }
         return (centres, runs)
     }
 }

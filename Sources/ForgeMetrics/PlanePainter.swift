@@ -42,8 +42,12 @@ final class PlanePainter {
                 guard m > offset2 else { continue }
                 var i = cursors[cz &- low]
                 let end = runs[cz &+ 1]
+                let (up, down) = (z &- cz, cz &- z)
                 while i < end && Int(centres[i].radiusSquared) == m {
-                    Self.paintDisc(centres[i], into: rows, discSquared: m &- offset2, halfWidths: halfWidths)
+                    let c = centres[i]
+                    if up < Int(c.above) && down < Int(c.below) {
+                        Self.paintDisc(c, into: rows, discSquared: m &- offset2, halfWidths: halfWidths)
+                    }
                     i &+= 1
                 }
                 cursors[cz &- low] = i

@@ -119,6 +119,24 @@ struct MetricsTests {
         #expect(zip(summary.histogram ?? [], histogram).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 
+    /// Spinodal foams (both phases, faces bounding or not) equal the definition too: their
+    /// ridges run every way through the planes, so balls whose discs are cut off above and
+    /// below their centres are common.
+    @Test(arguments: [(UInt64(4), true), (5, false)])
+    func localThicknessOfAFoamMatchesItsDefinition(seed: UInt64, boundary: Bool) throws {
+        var recipe = SynthesisTests.recipe(seed: seed, size: 40)
+        recipe.wavelengthMM = 3
+        var g = try FieldSynthesis.field(for: recipe)
+        g.threshold(toSolidFraction: 0.4)
+        let solid = VoxelMask(solidOf: g)
+        let pores = VoxelMask(size: solid.size, bits: solid.bits.map { 1 - $0 })
+        let solidField = LocalThickness.field(of: solid, outsideIsBoundary: boundary)
+        let poreField = LocalThickness.field(ofComplementOf: solid, outsideIsBoundary: boundary)
+        #expect(solidField == Self.thicknessByDefinition(of: solid, boundary: boundary))
+        #expect(poreField == Self.thicknessByDefinition(of: pores, boundary: boundary))
+        #expect(poreField.max()! > 8)  // balls wide enough to reach past their neighbours' planes
+    }
+
     /// An empty phase has no thickness, whether or not the box faces bound it.
     @Test func localThicknessOfAnEmptyPhase() {
         let full = TestSupport.mask(GridSize(cube: 6)) { _, _, _ in true }
