@@ -84,6 +84,7 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         let s2: @Sendable (Int, Int, Int) -> Double = { x, y, z in
             Double(target.base[(z &* size.ny &+ y) &* row &+ x]) / (n * n)
         }
+        let values = SendableReadOnlyPointer(UnsafePointer(p))
 
         let half = [size.nx, size.ny, size.nz].map { $0 / 2 }
         let axes = size.isPlanar ? 2 : 3
@@ -91,7 +92,8 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         s2X = (0...half[0]).map { s2($0, 0, 0) }
         s2Y = (0...half[1]).map { s2(0, $0, 0) }
         s2Z = size.isPlanar ? [] : (0...half[2]).map { s2(0, 0, $0) }
-        s2Radial = Self.radial(size: size, shells: half.filter { $0 > 0 }.min()!, s2)
+        s2Radial = Self.radial(size: size, shells: half.filter { $0 > 0 }.min()!, values: values, rowLength: row)
+            .map { $0 / (n * n) }
         let phi = s2X[0]
         let curves = [s2X, s2Y, s2Z].prefix(axes)
         correlationLengthsMM = curves.map { Self.correlationLength($0, phi: phi) * h }
@@ -102,19 +104,31 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         specificSurfaceMM = (size.isPlanar ? Double.pi : 4) * drop / h
     }
 
-    /// Shell averages of S₂ over |r| (in voxels, rounded), r up to `shells`.
-    private static func radial(size: GridSize, shells: Int, _ s2: @escaping @Sendable (Int, Int, Int) -> Double) -> [Double] {
-        let (sum, count) = ShellSums.collect(shells: shells + 1, over: size.nz) { zs, sum, count in
-            for z in zs {
-                let dz = z <= size.nz / 2 ? z : z - size.nz
-                for y in 0..<size.ny {
-                    let dy = y <= size.ny / 2 ? y : y - size.ny
-                    for x in 0..<size.nx {
-                        let dx = x <= size.nx / 2 ? x : x - size.nx
-                        let r = Int(Double(dx &* dx &+ dy &* dy &+ dz &* dz).squareRoot().rounded())
-                        if r <= shells {
-                            sum[r] += s2(x, y, z)
-                            count[r] += 1
+    /// Shell averages of `values` (rows of `rowLength`) over |r| (in voxels, rounded), r up
+    /// to `shells`. The shell of each squared distance is looked up, not rounded from a
+    /// square root; rows wholly beyond the last shell are passed over.
+    private static func radial(size: GridSize, shells: Int, values: SendableReadOnlyPointer<Float>,
+                               rowLength: Int) -> [Double] {
+        let half = (size.nx / 2, size.ny / 2, size.nz / 2)
+        let farthest = half.0 * half.0 + half.1 * half.1 + half.2 * half.2
+        let shellOf = (0...farthest).map { Int32(Double($0).squareRoot().rounded()) }
+        let (sum, count) = shellOf.withUnsafeBufferPointer { table in
+            let shell = SendableReadOnlyPointer(table.baseAddress!)
+            return ShellSums.collect(shells: shells + 1, over: size.nz) { zs, sum, count in
+                for z in zs {
+                    let dz = z <= half.2 ? z : z - size.nz
+                    for y in 0..<size.ny {
+                        let dy = y <= half.1 ? y : y - size.ny
+                        let across = dy &* dy &+ dz &* dz
+                        guard Int(shell.base[across]) <= shells else { continue }
+                        let line = values.base + (z &* size.ny &+ y) &* rowLength
+                        for x in 0..<size.nx {
+                            let dx = x <= half.0 ? x : x &- size.nx
+                            let r = Int(shell.base[dx &* dx &+ across])
+                            if r <= shells {
+                                sum[r] += Double(line[x])
+                                count[r] += 1
+                            }
                         }
                     }
                 }
