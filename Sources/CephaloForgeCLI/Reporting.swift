@@ -38,8 +38,9 @@ enum Summary {
                                 volume, m.voxelVolumeMM3, area))
         }
         let topology = m.structure.topology
-        lines.append(String(format: "  %d body, %d enclosed voids, genus %@, characteristic length %.3g mm, anisotropy %.2f",
-                            topology.solidComponents, topology.voidsEnclosed, topology.genus.map(String.init) ?? "-",
+        lines.append(String(format: "  %@, %@, genus %@, characteristic length %.3g mm, anisotropy %.2f",
+                            counted(topology.solidComponents, "body", "bodies"),
+                            counted(topology.voidsEnclosed, "enclosed void", "enclosed voids"), topology.genus.map(String.init) ?? "-",
                             m.structure.twoPoint.characteristicLengthMM, m.structure.twoPoint.anisotropyRatio))
         let c = m.cleanup
         if c.islandsRemoved + c.enclosedVoidsFilled + c.thinSolidVoxelsRemoved + c.thinPoreVoxelsFilled > 0 {

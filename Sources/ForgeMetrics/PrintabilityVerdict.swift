@@ -1,3 +1,4 @@
+import ForgeCore
 import Foundation
 
 /// Whether a design can be printed as it is, with the reasons when not.
@@ -28,11 +29,12 @@ public struct PrintabilityVerdict: Sendable, Codable, Equatable {
                 + "(printer resolution \(mm(printerResolutionMM)))")
         }
         if topology.solidComponents > 1 {
-            reasons.append("\(topology.solidComponents) separate bodies: \(topology.solidComponents - 1) floating islands")
+            reasons.append("\(topology.solidComponents) separate bodies: "
+                + counted(topology.solidComponents - 1, "floating island", "floating islands"))
         }
         if topology.solidComponents == 0 { reasons.append("no solid") }
         if topology.voidsEnclosed > 0 {
-            reasons.append("\(topology.voidsEnclosed) enclosed voids trap resin or powder "
+            reasons.append(counted(topology.voidsEnclosed, "enclosed void traps", "enclosed voids trap") + " resin or powder "
                 + String(format: "(%.3g%% of the volume)", 100 * topology.enclosedVoidFraction))
         }
         if !watertight { reasons.append("the mesh is not closed") }

@@ -155,6 +155,22 @@ struct MetricsTests {
         #expect(LocalThickness.field(of: mask, outsideIsBoundary: false) == expected)
     }
 
+    /// The verdict counts islands and enclosed voids in the right number: two cubes, one
+    /// hollow, are two bodies (one floating island) and one enclosed void.
+    @Test func verdictCountsIslandsAndVoids() {
+        let mask = TestSupport.mask(GridSize(cube: 20)) { x, y, z in
+            let first = (1..<8).contains(x) && (1..<8).contains(y) && (1..<8).contains(z)
+            let second = (11..<19).contains(x) && (11..<19).contains(y) && (11..<19).contains(z)
+            let hollow = (14..<16).contains(x) && (14..<16).contains(y) && (14..<16).contains(z)
+            return first || (second && !hollow)
+        }
+        let verdict = PrintabilityVerdict(topology: Topology(of: mask), solidThickness: nil, poreThickness: nil,
+                                          watertight: true, printerResolutionMM: 0.1)
+        #expect(!verdict.printable)
+        #expect(verdict.reasons.contains("2 separate bodies: 1 floating island"), "\(verdict.reasons)")
+        #expect(verdict.reasons.contains { $0.hasPrefix("1 enclosed void traps resin or powder (") }, "\(verdict.reasons)")
+    }
+
     @Test func rodPercolatesAlongItsAxisOnly() {
         let rod = TestSupport.mask(GridSize(cube: 20)) { x, y, _ in (8..<12).contains(x) && (8..<12).contains(y) }
         let topology = Topology(of: rod)
