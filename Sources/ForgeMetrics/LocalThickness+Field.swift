@@ -6,7 +6,8 @@ extension LocalThickness {
     /// balls B(c, R(c)) that contain the voxel, R being the distance to the nearest voxel
     /// outside the set. Only ridge centres are painted — a ball inside a neighbour's ball
     /// adds nothing — each only on the planes where the disc of no neighbour above or below
-    /// holds its own, and each z plane is painted by one task, the sections of the balls
+    /// holds its own, and only on the rows that no row of a neighbour along y holds, and
+    /// each z plane is painted by one task, the sections of the balls
     /// that reach it one disc at a time. One grid of floats holds the squared distances,
     /// then the thickness.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
@@ -80,11 +81,15 @@ extension LocalThickness {
     /// A ball's centre and its squared radius, a whole number (a squared distance between
     /// voxel centres).
     /// Its plane cz is the run of `ridgeCentres` it lies in. It paints only the planes
-    /// cz − below < z < cz + above (`PaintedPlanes`).
+    /// cz − below < z < cz + above (`PaintedPlanes`), and in each plane not the rows that
+    /// `rowsCut` names.
     struct RidgeCentre {
         let x: Int32, y: Int32
         let radiusSquared: Int32
         let above: UInt16, below: UInt16
+        /// Bit 0: its rows past its centre's (y > c.y) are left to the voxel at y + 1, whose
+        /// ball is at least as large; bit 1: those before it (y < c.y), to the voxel at y − 1.
+        let rowsCut: UInt8
 
         var diameter: Float { 2 * Float(radiusSquared).squareRoot() }
     }
@@ -149,8 +154,9 @@ extension LocalThickness {
                                 }
                                 if !contained {
                                     let (above, below) = painted.planes(i, x: x, y: y, z: z, m: here, r: r.base)
+                                    let rowsCut = painted.rowsCut(i, y: y, m: here, r: r.base)
                                     found.append(RidgeCentre(x: Int32(x), y: Int32(y), radiusSquared: Int32(here),
-                                                             above: UInt16(above), below: UInt16(below)))
+                                                             above: UInt16(above), below: UInt16(below), rowsCut: rowsCut))
                                 }
                             }
                         }

@@ -10,7 +10,8 @@ import ForgeCore
 ///
 /// The neighbour's disc grows faster than the ball's own with each plane further out, so
 /// the planes are tried from the ball's last one inwards until a disc is not contained.
-/// `release()` frees its tables.
+/// `release()` frees its tables. Along y, within each plane, the same holds for whole rows
+/// (`rowsCut`).
 struct PaintedPlanes: @unchecked Sendable {
     private let size: GridSize
     /// The 10 neighbours one plane up or down, straight or across a face of the column:
@@ -88,5 +89,16 @@ struct PaintedPlanes: @unchecked Sendable {
             if up { above = cut } else { below = cut }
         }
         return (above, below)
+    }
+
+    /// `RidgeCentre.rowsCut` for the ball about voxel `i` (row `y`) of squared radius `m`.
+    /// In every plane, the ball's row dy ≥ 1 rows past its centre has the same middle as the
+    /// row dy − 1 past the centre of the voxel at y + 1 and a half-width no larger when that
+    /// voxel's squared radius m′ ≥ m (m − dy² ≤ m′ − (dy − 1)²); likewise before.
+    @inline(__always)
+    func rowsCut(_ i: Int, y: Int, m: Float, r: UnsafePointer<Float>) -> UInt8 {
+        let ahead: UInt8 = y &+ 1 < size.ny && r[i &+ size.nx] >= m ? 1 : 0
+        let back: UInt8 = y > 0 && r[i &- size.nx] >= m ? 2 : 0
+        return ahead | back
     }
 }

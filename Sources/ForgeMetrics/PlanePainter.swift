@@ -65,8 +65,8 @@ final class PlanePainter {
         let (cx, cy, nx) = (Int(c.x), Int(c.y), rows.nx)
         let value = c.diameter
         let reach = Int(halfWidths[discSquared])
-        var y = max(0, cy &- reach)
-        let lastRow = min(rows.ny &- 1, cy &+ reach)
+        var y = c.rowsCut & 2 != 0 ? cy : max(0, cy &- reach)
+        let lastRow = c.rowsCut & 1 != 0 ? cy : min(rows.ny &- 1, cy &+ reach)
         while y <= lastRow {
             let half = Int(halfWidths[discSquared &- (y &- cy) &* (y &- cy)])
             let (first, last) = (max(0, cx &- half), min(nx &- 1, cx &+ half))
