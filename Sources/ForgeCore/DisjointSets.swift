@@ -20,6 +20,12 @@ public struct DisjointSets {
         parent.withUnsafeMutableBufferPointer { Self.union(a, b, in: $0) }
     }
 
+    /// Runs `body` on the parent storage, for hot loops that use the static `find` and
+    /// `union`.
+    public mutating func withParents<R>(_ body: (UnsafeMutableBufferPointer<Int32>) throws -> R) rethrows -> R {
+        try parent.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
     /// `find` on raw parent storage (each element's parent, roots pointing at themselves),
     /// for hot loops that hold the buffer once.
     @inline(__always)

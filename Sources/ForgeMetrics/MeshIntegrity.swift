@@ -25,8 +25,12 @@ public struct MeshIntegrity: Sendable, Equatable {
         let vertexCount = mesh.vertexCount
         let idx = mesh.indices
         var start = [Int32](onHugePages: vertexCount + 1, repeating: 0)
-        for v in idx { start[Int(v) + 1] &+= 1 }
-        for v in 0..<vertexCount { start[v + 1] &+= start[v] }
+        start.withUnsafeMutableBufferPointer { s in
+            idx.withUnsafeBufferPointer { ix in
+                for v in ix { s[Int(v) &+ 1] &+= 1 }
+            }
+            for v in 0..<vertexCount { s[v &+ 1] &+= s[v] }
+        }
         var buckets = [UInt32](onHugePages: idx.count, repeating: 0)
         var degenerate = 0
         idx.withUnsafeBufferPointer { ix in

@@ -171,6 +171,25 @@ struct MetricsTests {
         #expect(verdict.reasons.contains { $0.hasPrefix("1 enclosed void traps resin or powder (") }, "\(verdict.reasons)")
     }
 
+    /// Shells of a mesh: a hollow cube (an outer shell and a cavity) and a solid one, as the
+    /// independent recount finds them, and a vertex no triangle uses makes no shell.
+    @Test func meshShellsCountOuterSurfacesAndCavities() {
+        let size = GridSize(cube: 24)
+        var values = [Float](repeating: -1, count: size.count)
+        for z in 0..<24 { for y in 0..<24 { for x in 0..<24 {
+            let hollow = (2..<12).contains(x) && (2..<12).contains(y) && (2..<12).contains(z)
+                && !((5..<9).contains(x) && (5..<9).contains(y) && (5..<9).contains(z))
+            let solid = (15..<22).contains(x) && (15..<22).contains(y) && (15..<22).contains(z)
+            if hollow || solid { values[x + 24 * (y + 24 * z)] = 1 }
+        } } }
+        var mesh = MarchingCubes.mesh(ScalarGrid(size: size, voxelSizeMM: 0.5, values: values))
+        let expected = TestSupport.shellVolumes(mesh)
+        #expect(expected.filter { $0 > 0 }.count == 2 && expected.filter { $0 < 0 }.count == 1)
+        mesh.positions += [100, 100, 100]  // an unused vertex
+        let shells = MeshShells(of: mesh)
+        #expect(shells.outer == 2 && shells.cavities == 1)
+    }
+
     @Test func rodPercolatesAlongItsAxisOnly() {
         let rod = TestSupport.mask(GridSize(cube: 20)) { x, y, _ in (8..<12).contains(x) && (8..<12).contains(y) }
         let topology = Topology(of: rod)
