@@ -6,10 +6,9 @@ extension LocalThickness {
     /// balls B(c, R(c)) that contain the voxel, R being the distance to the nearest voxel
     /// outside the set. Only ridge centres are painted — a ball inside a neighbour's ball
     /// adds nothing — each only on the planes where the disc of no neighbour above or below
-    /// holds its own, and only on the rows that no row of a neighbour along y holds, and
-    /// each z plane is painted by one task, the sections of the balls
-    /// that reach it one disc at a time. One grid of floats holds the squared distances,
-    /// then the thickness.
+    /// holds its own, and only on the rows that no row of a neighbour along y holds. Each z
+    /// plane is painted by one task, the sections of the balls that reach it one disc at a
+    /// time. One grid of floats holds the squared distances, then the thickness.
     public static func field(of mask: VoxelMask, outsideIsBoundary: Bool) -> [Float] {
         thickness(radiiSquared: DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: outsideIsBoundary),
                   size: mask.size)
@@ -98,7 +97,8 @@ extension LocalThickness {
     /// (`BallContainment`: exactly, as sets of voxels), from the squared radii. Face
     /// neighbours are tried first (they decide most voxels), and voxels off the box faces
     /// skip the bounds checks. (Looking two steps away as well drops only 4% more.) Each
-    /// centre carries the planes it must paint (`PaintedPlanes`). The centres come in z order, those of plane z at `runs[z]..<runs[z + 1]`.
+    /// centre carries the planes and rows it must paint (`PaintedPlanes`). The centres come
+    /// in z order, those of plane z at `runs[z]..<runs[z + 1]`.
     static func ridgeCentres(radiusSquared: [Float], size: GridSize) -> (centres: [RidgeCentre], runs: [Int]) {
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
         var nearby: [SIMD3<Int>] = []
@@ -107,10 +107,11 @@ extension LocalThickness {
         } } }
         // Faces (6), then edges (12), then corners (8): classes 0, 1 and 2.
         let steps = nearby.sorted { ($0 &* $0).wrappedSum() < ($1 &* $1).wrappedSum() }
-        let containment = BallContainment(steps: steps, largest: Int(radiusSquared.max() ?? 0))
+        let largest = Int(radiusSquared.max() ?? 0)
+        let containment = BallContainment(steps: steps, largest: largest)
         let linear = steps.map { $0.x + nx * ($0.y + ny * $0.z) }
         let classOf = steps.map { containment.classIndex(of: $0) }
-        let painted = PaintedPlanes(size: size, largest: Int(radiusSquared.max() ?? 0))
+        let painted = PaintedPlanes(size: size, largest: largest)
         defer { painted.release() }
         let chunks = parallelChunkCount(nz)
         let parts = ChunkSlots<[RidgeCentre]>(count: chunks, initial: [])
