@@ -60,6 +60,7 @@ let package = Package(
         .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/MeshingBenchmark"),
 
-        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"]),
+        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
+                    exclude: ["Fixtures"]),  // read from disk by path, not bundled
     ]
 )
