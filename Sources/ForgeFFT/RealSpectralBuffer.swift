@@ -1,6 +1,5 @@
 import CFFTW
 import ForgeCore
-import Glibc
 
 /// An in-place real ↔ half-complex Fourier workspace for one grid size (2D or 3D),
 /// backed by FFTW's aligned memory and its threaded, planned transforms.
@@ -47,7 +46,7 @@ public final class RealSpectralBuffer: @unchecked Sendable {
         guard let raw = fftwf_malloc(count * MemoryLayout<Float>.stride) else {
             throw FFTError.outOfMemory(bytes: count * MemoryLayout<Float>.stride)
         }
-        HugePages.advise(raw, bytes: count * MemoryLayout<Float>.stride)
+        MemoryPages.adviseHuge(raw, bytes: count * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: count)
         let dimensions = size.isPlanar ? [size.ny, size.nx] : [size.nz, size.ny, size.nx]
         do {
@@ -89,11 +88,7 @@ public final class RealSpectralBuffer: @unchecked Sendable {
     /// buffer are not both resident in full.
     public func discard(floats range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= floatCount)
-        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (UInt(bitPattern: pointer + range.lowerBound) + page - 1) / page * page
-        let end = UInt(bitPattern: pointer + range.upperBound) / page * page
-        guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(first, Int(end - start), Int32(MADV_DONTNEED))
+        MemoryPages.release(UnsafeMutableRawPointer(pointer + range.lowerBound), bytes: range.count * MemoryLayout<Float>.stride)
     }
 
     /// Real → half-complex, in place.

@@ -16,7 +16,7 @@ struct GrowableBuffer<T> {
         guard let raw = malloc(self.capacity * MemoryLayout<T>.stride) else {
             fatalError("out of memory for \(self.capacity) mesh elements")
         }
-        HugePages.advise(raw, bytes: self.capacity * MemoryLayout<T>.stride)
+        MemoryPages.adviseHuge(raw, bytes: self.capacity * MemoryLayout<T>.stride)
         base = raw.bindMemory(to: T.self, capacity: self.capacity)
     }
 
@@ -32,7 +32,7 @@ struct GrowableBuffer<T> {
         guard let raw = realloc(base, bigger * MemoryLayout<T>.stride) else {
             fatalError("out of memory for \(bigger) mesh elements")
         }
-        HugePages.advise(raw, bytes: bigger * MemoryLayout<T>.stride)
+        MemoryPages.adviseHuge(raw, bytes: bigger * MemoryLayout<T>.stride)
         base = raw.bindMemory(to: T.self, capacity: bigger)
         capacity = bigger
     }

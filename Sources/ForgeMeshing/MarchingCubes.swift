@@ -71,18 +71,15 @@ final class ChunkResults: @unchecked Sendable {
         }
         precondition(vertexOffsets.last! < Int(Self.foreignFlag), "mesh too large for 32-bit indices")
         let vertexStarts = vertexOffsets, triangleStarts = triangleOffsets
-        let positions = [Float](unsafeUninitializedCapacity: vertexOffsets.last! * 3) { out, count in
-            HugePages.advise(UnsafeMutableRawPointer(out.baseAddress!), bytes: out.count * 4)
+        let positions = [Float](onHugePages: vertexOffsets.last! * 3) { out in
             let target = SendablePointer(out.baseAddress!)
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in
                 let src = parts[c].positions.buffer
                 (target.base + 3 * vertexStarts[c]).update(from: src.baseAddress!, count: src.count)
                 parts[c].positions.release()
             }
-            count = vertexStarts.last! * 3
         }
-        let indices = [UInt32](unsafeUninitializedCapacity: triangleOffsets.last!) { out, count in
-            HugePages.advise(UnsafeMutableRawPointer(out.baseAddress!), bytes: out.count * 4)
+        let indices = [UInt32](onHugePages: triangleOffsets.last!) { out in
             let target = SendablePointer(out.baseAddress!)
             parallelForChunks(parts.count, chunks: parts.count) { c, _ in
                 let own = UInt32(vertexStarts[c])
@@ -104,7 +101,6 @@ final class ChunkResults: @unchecked Sendable {
                     parts[c].indices.release()
                 }
             }
-            count = triangleOffsets.last!
         }
         storage = []
         return Mesh(positions: positions, indices: indices)
