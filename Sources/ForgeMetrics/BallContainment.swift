@@ -16,6 +16,8 @@ struct BallContainment {
     /// class k away.
     let least: [Float]
     let limit: Int
+    /// The largest squared radius the tables were made for.
+    let largest: Int
     /// |δ| per class, for the continuous bound.
     let stepLengths: [Float]
 
@@ -31,6 +33,7 @@ struct BallContainment {
         classes = found
         let limit = min(max(largest, 1), Self.exactLimit)
         self.limit = limit
+        self.largest = largest
         stepLengths = found.map { Float(($0 &* $0).wrappedSum()).squareRoot() }
         // best[k][s]: the largest |x|² + 2 x·δ over lattice points with |x|² = s (δ of class
         // k; components ≥ 0 in decreasing order take the maximum), −1 where s is no norm.

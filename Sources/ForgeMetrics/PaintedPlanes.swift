@@ -14,8 +14,8 @@ import ForgeCore
 /// (`rowsCut`).
 struct PaintedPlanes: @unchecked Sendable {
     private let size: GridSize
-    /// The 10 neighbours one plane up or down, straight or across a face of the column:
-    /// offsets in the grid, steps and classes of their steps in the plane.
+    /// The 10 neighbours one plane up or down, straight (the first two) or across a face of
+    /// the column: offsets in the grid, steps and classes of their steps in the plane.
     private let linear: UnsafeMutablePointer<Int>
     private let steps: UnsafeMutablePointer<SIMD3<Int32>>
     private let classOf: UnsafeMutablePointer<Int>
@@ -28,8 +28,9 @@ struct PaintedPlanes: @unchecked Sendable {
     /// For a grid of `size` whose squared radii reach `largest`.
     init(size: GridSize, largest: Int) {
         self.size = size
-        var found: [SIMD3<Int>] = []
-        for dz in [-1, 1] { for dy in -1...1 { for dx in -1...1 where dx == 0 || dy == 0 {
+        // The two straight above and below first: when they cut, they cut everything.
+        var found: [SIMD3<Int>] = [SIMD3(0, 0, 1), SIMD3(0, 0, -1)]
+        for dz in [-1, 1] { for dy in -1...1 { for dx in -1...1 where (dx == 0) != (dy == 0) {
             found.append(SIMD3(dx, dy, dz))
         } } }
         let discs = BallContainment(steps: found.map { SIMD3($0.x, $0.y, 0) }, largest: largest, planar: true)
@@ -66,7 +67,11 @@ struct PaintedPlanes: @unchecked Sendable {
         while reach &* reach < whole { reach &+= 1 }  // the least k with k² ≥ m: no disc there
         var above = min(reach, nz &- z), below = min(reach, z &+ 1)
         let interior = x > 0 && x < nx &- 1 && y > 0 && y < ny &- 1 && z > 0 && z < nz &- 1
-        for n in 0..<10 {
+        // Straight above (or below), a ball at least as large cuts a disc about the same
+        // middle and of a larger radius from every plane: only the ball's own plane is left.
+        if z &+ 1 < nz && r[i &+ linear[0]] >= m { above = 1 }
+        if z > 0 && r[i &+ linear[1]] >= m { below = 1 }
+        for n in 2..<10 {
             let step = steps[n]
             if !interior {
                 let (qx, qy, qz) = (x &+ Int(step.x), y &+ Int(step.y), z &+ Int(step.z))
