@@ -2,6 +2,7 @@ import ForgeCore
 import ForgeMeshing
 import ForgeMetrics
 import ForgeMorphology
+import Foundation
 
 /// The mesh a design writes: marching cubes, optional smoothing, and reduction to the
 /// triangle budget without giving up any guarantee. Built in two steps: `marching` needs
@@ -14,6 +15,8 @@ struct MeshBuild: Sendable {
     let notes: [String]
     /// The checks of `mesh` where reducing it already made them (nil otherwise).
     let checked: MeshCheck?
+    /// Seconds reducing spent checking the meshes (0 when it made no checks).
+    var checksS = 0.0
     /// The shells of `mesh` where the coarser rebuild already counted them (nil otherwise).
     var shells: MeshShells? = nil
 
@@ -57,6 +60,7 @@ struct MeshBuild: Sendable {
     func finished(_ options: DesignOptions, box: SIMD3<Float>, progress: ProgressReporter) -> MeshBuild {
         var mesh = self.mesh, notes = self.notes
         var checked: MeshCheck?
+        var checksS = 0.0
         let budget = options.maxTriangles
         var shells = self.shells
         if options.smoothingIterations > 0 {
@@ -66,9 +70,12 @@ struct MeshBuild: Sendable {
         if budget > 0 && mesh.triangleCount > budget {
             progress.update("decimating", 0)
             let reduced = mesh.decimated(maxTriangles: budget, box: box)
+            let start = Date()
             let check = MeshCheck(of: reduced)
             // Never trade the guarantees for size: keep the full mesh if a check fails.
-            if check.integrity.isClosedManifold && check.shells == shells ?? MeshShells(of: mesh) {
+            let kept = check.integrity.isClosedManifold && check.shells == shells ?? MeshShells(of: mesh)
+            checksS = Date().timeIntervalSince(start)
+            if kept {
                 mesh = reduced
                 checked = check
             } else {
@@ -76,6 +83,6 @@ struct MeshBuild: Sendable {
                     + "(\(mesh.triangleCount) triangles) was written; please report the recipe")
             }
         }
-        return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, notes: notes, checked: checked)
+        return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, notes: notes, checked: checked, checksS: checksS)
     }
 }
