@@ -6,11 +6,11 @@ import Foundation
 public enum BinarySTLWriter {
     static let bytesPerTriangle = 50
     static let headerBytes = 84
-    /// Triangles per block: about 13 MB.
-    static let trianglesPerBlock = 1 << 18
+    /// Triangles per chunk: about 0.8 MB.
+    static let trianglesPerChunk = 1 << 14
 
-    /// Writes `mesh` to `url` (see `PartedFile`): the header, then blocks of triangles that
-    /// every core formats its share of.
+    /// Writes `mesh` to `url` (see `ChunkedFile`): the header, then chunks of triangles
+    /// that the cores format in turn.
     public static func write(_ mesh: Mesh, to url: URL, header: String = "CephaloForge binary STL, mm") throws {
         let count = mesh.triangleCount
         var head = [UInt8](repeating: 0, count: headerBytes)
@@ -18,26 +18,20 @@ public enum BinarySTLWriter {
         withUnsafeBytes(of: UInt32(count).littleEndian) { bytes in
             for i in 0..<4 { head[80 + i] = bytes[i] }
         }
-        let blocks = stride(from: 0, to: count, by: trianglesPerBlock).map { $0..<min($0 + trianglesPerBlock, count) }
-        try PartedFile.write(to: url, partSizes: [headerBytes] + blocks.map { $0.count * bytesPerTriangle }) { part, out in
-            if part == 0 {
-                head.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) }
-            } else {
-                format(mesh, triangles: blocks[part - 1], into: SendableRawPointer(out))
-            }
-        }
-    }
-
-    /// Formats `triangles` of `mesh` into consecutive records at `out`, slices in parallel.
-    private static func format(_ mesh: Mesh, triangles: Range<Int>, into out: SendableRawPointer) {
-        mesh.positions.withUnsafeBufferPointer { p in
-            mesh.indices.withUnsafeBufferPointer { idx in
-                guard let pBase = p.baseAddress, let iBase = idx.baseAddress else { return }
-                let positions = SendableReadOnlyPointer(pBase), indices = SendableReadOnlyPointer(iBase)
-                let first = triangles.lowerBound
-                parallelForRanges(triangles.count, minimumChunk: 16384) { range in
-                    fill(out.base + range.lowerBound * bytesPerTriangle, positions: positions.base,
-                         indices: indices.base + 3 * (first + range.lowerBound), count: range.count)
+        let chunks = stride(from: 0, to: count, by: trianglesPerChunk).map { $0..<min($0 + trianglesPerChunk, count) }
+        try mesh.positions.withUnsafeBufferPointer { p in
+            try mesh.indices.withUnsafeBufferPointer { idx in
+                // Nil for an empty mesh, which has no chunk after the header.
+                let positions = p.baseAddress.map(SendableReadOnlyPointer.init)
+                let indices = idx.baseAddress.map(SendableReadOnlyPointer.init)
+                let header = head
+                try ChunkedFile.write(to: url, chunkSizes: [headerBytes] + chunks.map { $0.count * bytesPerTriangle }) { i, out in
+                    if i == 0 {
+                        header.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerBytes) }
+                    } else if let positions, let indices {
+                        let range = chunks[i - 1]
+                        fill(out, positions: positions.base, indices: indices.base + 3 * range.lowerBound, count: range.count)
+                    }
                 }
             }
         }

@@ -4,25 +4,23 @@ import Foundation
 /// Files that are mostly one array of little-endian Float32 (a raw volume, a VTI's appended
 /// data), written without a copy of the whole file in memory.
 enum FloatFile {
-    static let floatsPerBlock = 1 << 22
+    static let floatsPerChunk = 1 << 18
 
-    /// Writes `prefix`, `values` and `suffix` to `url` (see `PartedFile`), the values in
-    /// blocks of 16 MB converted by every core.
+    /// Writes `prefix`, `values` and `suffix` to `url` (see `ChunkedFile`), the values in
+    /// chunks of 1 MB that the cores convert in turn.
     static func write(_ values: [Float], prefix: Data = Data(), suffix: Data = Data(), to url: URL) throws {
-        let blocks = stride(from: 0, to: values.count, by: floatsPerBlock).map { $0..<min($0 + floatsPerBlock, values.count) }
-        let sizes = [prefix.count] + blocks.map { 4 * $0.count } + [suffix.count]
+        let chunks = stride(from: 0, to: values.count, by: floatsPerChunk).map { $0..<min($0 + floatsPerChunk, values.count) }
+        let sizes = [prefix.count] + chunks.map { 4 * $0.count } + [suffix.count]
         try values.withUnsafeBufferPointer { floats in
-            try PartedFile.write(to: url, partSizes: sizes) { part, out in
-                if part == 0 {
+            let from = floats.baseAddress.map(SendableReadOnlyPointer.init)  // nil: no values, no chunk
+            try ChunkedFile.write(to: url, chunkSizes: sizes) { i, out in
+                if i == 0 {
                     prefix.copyBytes(to: out.assumingMemoryBound(to: UInt8.self), count: prefix.count)
-                } else if part == sizes.count - 1 {
+                } else if i == sizes.count - 1 {
                     suffix.copyBytes(to: out.assumingMemoryBound(to: UInt8.self), count: suffix.count)
-                } else {
-                    let range = blocks[part - 1]
-                    let from = SendableReadOnlyPointer(floats.baseAddress! + range.lowerBound), to = SendableRawPointer(out)
-                    parallelForRanges(range.count, minimumChunk: 1 << 16) { r in
-                        store(from.base + r.lowerBound, count: r.count, to: to.base + 4 * r.lowerBound)
-                    }
+                } else if let from {
+                    let range = chunks[i - 1]
+                    store(from.base + range.lowerBound, count: range.count, to: out)
                 }
             }
         }

@@ -49,8 +49,8 @@ struct FormatTests {
         #expect(throws: FormatError.self) { try PNGCodec.read(folder.appendingPathComponent("none.png")) }
     }
 
-    /// A ball at 12³ writes a small file in blocks; a gyroid at 64³ (about 10 MB) is
-    /// reserved and filled in place.
+    /// A ball at 12³ fits one chunk of the writer; a gyroid at 64³ (about 10 MB) spans many,
+    /// formatted and written side by side.
     @Test(arguments: [12, 64])
     func binarySTLRoundTrip(n: Int) throws {
         let g = n == 12
@@ -66,7 +66,7 @@ struct FormatTests {
         try BinarySTLWriter.write(mesh, to: url)
         let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int
         #expect(size == 84 + 50 * mesh.triangleCount)
-        #expect(n == 12 || size ?? 0 >= 4 << 20, "the gyroid's file is large enough to be filled in place")
+        #expect(n == 12 || mesh.triangleCount > 4 << 14, "the gyroid spans more than four chunks of 16 384 triangles")
         let back = try BinarySTLReader.read(url)
         #expect(back.triangleCount == mesh.triangleCount)
         #expect(back.vertexCount == mesh.vertexCount)
@@ -83,6 +83,24 @@ struct FormatTests {
         let u = p[1] - p[0], v = p[2] - p[0]
         let nz = u.x * v.y - u.y * v.x
         #expect((normalZ >= 0) == (nz >= 0) || abs(nz) < 1e-9)
+    }
+
+    /// A write that fails part way (a full disk: /dev/full behind the temporary name) throws
+    /// a one-line error naming the file asked for, and leaves nothing under either name.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full to stand for a full disk"))
+    func fullDiskLeavesNoFile() throws {
+        let url = TestSupport.temporaryFolder().appendingPathComponent("full.stl")
+        let temporary = AtomicFile.temporaryURL(for: url)
+        try FileManager.default.createSymbolicLink(atPath: temporary.path, withDestinationPath: "/dev/full")
+        let mesh = MarchingCubes.mesh(TestSupport.grid(24, voxelMM: 0.25) { x, y, z in
+            1.5 - ((x - 3) * (x - 3) + (y - 3) * (y - 3) + (z - 3) * (z - 3)).squareRoot()
+        })
+        #expect { try BinarySTLWriter.write(mesh, to: url) } throws: { error in
+            let line = "\(error)"
+            return line.contains(url.path) && line.contains("No space left") && !line.contains("\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: temporary.path)) == nil)
     }
 
     @Test func jsonIsStable() throws {
