@@ -58,7 +58,7 @@ enum Summary {
             if !defaults.isEmpty { lines.append("  defaults: " + defaults.joined(separator: ", ")) }
         }
         let mesh = result.meshFiles.map { $0 + ", " }.joined()
-        let pictures = result.imageFiles.map { ", " + $0 }.joined()
+        let pictures = (result.dataFiles + result.imageFiles).map { ", " + $0 }.joined()
         lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json\(pictures)")
         return lines.joined(separator: "\n")
     }

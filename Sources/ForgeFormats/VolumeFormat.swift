@@ -12,11 +12,20 @@ public enum VolumeFormat: String, CaseIterable, Sendable {
     /// Parses a comma-separated list such as `nrrd,vti`.
     public static func list(_ text: String) throws -> [VolumeFormat] { try formatList(text) }
 
+    /// The files `write` makes, the first being the one tools open.
+    public var fileNames: [String] {
+        switch self {
+        case .nrrd: ["volume.nhdr", "volume.raw"]
+        case .vti: ["volume.vti"]
+        }
+    }
+
     /// Writes `field` into `folder`.
     public func write(_ field: ScalarGrid, into folder: URL) throws {
+        let url = folder.appendingPathComponent(fileNames[0])
         switch self {
-        case .nrrd: try NRRDVolume.write(field, header: folder.appendingPathComponent("volume.nhdr"))
-        case .vti: try VTIVolume.write(field, to: folder.appendingPathComponent("volume.vti"))
+        case .nrrd: try NRRDVolume.write(field, header: url)
+        case .vti: try VTIVolume.write(field, to: url)
         }
     }
 }

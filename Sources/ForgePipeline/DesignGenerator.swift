@@ -14,6 +14,8 @@ public struct DesignResult: Sendable {
     public let sliceCount: Int
     /// Mesh files written (none for a 2D design without a plate thickness).
     public let meshFiles: [String]
+    /// Volume files, 16-bit slices and printer slices written.
+    public let dataFiles: [String]
     /// Renders, montage, plots and report written.
     public let imageFiles: [String]
     /// Problems worth telling the user that did not stop the run.
@@ -213,6 +215,9 @@ public enum DesignGenerator {
 
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: gridSize.nz,
                             meshFiles: !hasMesh ? [] : options.meshFormats.map(\.fileName),
+                            dataFiles: options.volumeFormats.flatMap(\.fileNames)
+                                + (options.sixteenBitSlices ? [OutputLayout.slices16 + "/"] : [])
+                                + (options.printerStack == nil ? [] : [OutputLayout.printerSlices]),
                             imageFiles: pictures.renders + pictures.others
                                 + (imageMatch == nil ? [] : [DesignImages.imageInput, DesignImages.imageTwoPointPlot])
                                 + (options.images.enabled ? [ReportPage.fileName] : []),
