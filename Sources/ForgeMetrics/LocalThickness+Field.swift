@@ -42,7 +42,7 @@ extension LocalThickness {
                 }
             }
         }
-        let largest = ridge.reduce(0) { max($0, Int($1.radiusSquared)) }
+        let largest = found.largest
         // halfWidths[m] = largest d with d² < m (−1 for m = 0: no voxel).
         let halfWidths = (0...largest).map { m -> Int32 in
             guard m > 0 else { return -1 }
@@ -98,8 +98,9 @@ extension LocalThickness {
     /// the box faces are tested eight at a time (`RidgeRowTest`), those on them with bounds
     /// checks. (Looking two steps away as well drops only 4% more.) Each
     /// centre carries the planes and rows it must paint (`PaintedPlanes`). The centres come
-    /// in z order, those of plane z at `runs[z]..<runs[z + 1]`.
-    static func ridgeCentres(radiusSquared: [Float], size: GridSize) -> (centres: [RidgeCentre], runs: [Int]) {
+    /// in z order, those of plane z at `runs[z]..<runs[z + 1]`; `largest` is the largest
+    /// squared radius of the grid, which no centre exceeds.
+    static func ridgeCentres(radiusSquared: [Float], size: GridSize) -> (centres: [RidgeCentre], runs: [Int], largest: Int) {
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
         var nearby: [SIMD3<Int>] = []
         for dz in -1...1 { for dy in -1...1 { for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
@@ -174,6 +175,6 @@ extension LocalThickness {
                 next += part.count
             }
         }
-        return (centres, runs)
+        return (centres, runs, largest)
     }
 }
