@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         // C libraries
@@ -40,7 +42,12 @@ let package = Package(
 
         // Formats and the model layer
         .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "CDeflate", "Yams", "ZIPFoundation"]),
-        .target(name: "ForgeCephalo", dependencies: ["ForgeCore"]),
+        .target(name: "ForgeCephalo", dependencies: [
+            "ForgeCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "ForgeRender", dependencies: ["ForgeCore", "ForgeMetrics", "ForgeMorphology", "CGL"]),
 
         // Pipeline, umbrella and CLI

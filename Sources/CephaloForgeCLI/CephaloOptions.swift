@@ -15,18 +15,21 @@ struct CephaloOptions: ParsableArguments {
     var model: String?
 
     @Option(name: .customLong("image-tags"), help: ArgumentHelp(
-        "Image placeholders in the text: phi3 (<|image_1|>), idefics2 (<image>) or none; default from the model name.",
+        "Image tags in the text: auto (none, unless the server refuses that; what works is remembered per server), "
+            + "none, phi3 (<|image_1|>), idefics2 (<image>) or llava (<image> per line).",
         valueName: "style"))
-    var imageTags: String?
+    var imageTags = "auto"
 
     @Option(name: .customLong("prompt-dir"), help: ArgumentHelp(
         "Folder with describe.md and critique.md (default Templates/prompts).", valueName: "dir"))
     var promptDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds to wait for one model reply.", valueName: "s"))
-    var timeout = 120.0
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds one model request may take, reply included; a request that runs out is not sent again.", valueName: "s"))
+    var timeout = 300.0
 
-    @Option(name: .long, help: ArgumentHelp("Retries after 429, 5xx, timeouts or refused connections.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Retries after 429, 5xx or refused connections (Retry-After is honoured up to 60 s).",
+                                            valueName: "n"))
     var retries = 2
 
     @Option(name: .customLong("max-tokens"), help: ArgumentHelp("Most tokens in a reply.", valueName: "n"))
@@ -38,15 +41,18 @@ struct CephaloOptions: ParsableArguments {
     @Option(name: .customLong("top-p"), help: ArgumentHelp("Nucleus sampling mass.", valueName: "p"))
     var topP = 0.95
 
-    @Flag(name: .customLong("json-mode"), help: "Send response_format json_object (only for servers that support it).")
+    @Flag(name: .customLong("json-mode"), help: ArgumentHelp(
+        "Send response_format json_object; a server that refuses it gets the plain prompt (once, then remembered)."))
     var jsonMode = false
 
     func validate() throws {
-        if let imageTags, ImageTagStyle(rawValue: imageTags) == nil {
-            throw ValidationError("--image-tags must be phi3, idefics2 or none")
+        guard ImageTagStyle(rawValue: imageTags) != nil else {
+            throw ValidationError("--image-tags must be one of " + ImageTagStyle.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        guard timeout > 0, (0...10).contains(retries), maxTokens > 0, (0...2).contains(temperature), (0...1).contains(topP) else {
-            throw ValidationError("--timeout and --max-tokens must be positive, --retries 0…10, --temperature 0…2, --top-p 0…1")
+        guard timeout > 0, timeout <= 86_400, (0...10).contains(retries), (1...1_000_000).contains(maxTokens),
+              (0...2).contains(temperature), (0...1).contains(topP) else {
+            throw ValidationError("--timeout must lie in (0, 86400] s, --max-tokens in 1…1000000, --retries 0…10, "
+                                  + "--temperature 0…2, --top-p 0…1")
         }
         if let promptDir, !FileManager.default.fileExists(atPath: promptDir) {
             throw ValidationError("--prompt-dir \(promptDir) does not exist")
@@ -62,7 +68,7 @@ struct CephaloOptions: ParsableArguments {
             config.temperature = temperature
             config.topP = topP
             config.jsonMode = jsonMode
-            config.imageTags = imageTags.flatMap(ImageTagStyle.init(rawValue:))
+            config.imageTags = ImageTagStyle(rawValue: imageTags) ?? .auto
             setup.config = config
         }
         setup.promptFolder = promptDir.map { URL(fileURLWithPath: $0) }

@@ -17,8 +17,9 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let picture = recipeOptions.image.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
-            let describer = try cephaloOptions.setup().describer(image: picture.map { ChatImage(name: "input.png", png: $0) })
+            let setup = try cephaloOptions.setup()
+            let picture = setup.isLocal ? nil : recipeOptions.image.flatMap { try? ModelPictures.describePicture(at: $0) }
+            let describer = try setup.describer(image: picture)
             let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: describer)
             for note in resolved.notes { printError("warning: \(note)") }
             let data = try JSONFile.encode(resolved.recipe)

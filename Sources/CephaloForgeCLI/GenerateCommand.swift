@@ -29,9 +29,10 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            // With a server and a picture, Cephalo sees the picture too.
-            let picture = recipeOptions.image.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
-            let describer = try cephaloOptions.setup().describer(image: picture.map { ChatImage(name: "input.png", png: $0) })
+            // With a server and a picture, Cephalo sees the picture too (scaled down).
+            let setup = try cephaloOptions.setup()
+            let picture = setup.isLocal ? nil : recipeOptions.image.flatMap { try? ModelPictures.describePicture(at: $0) }
+            let describer = try setup.describer(image: picture)
             let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: describer)
             for note in resolved.notes { printError("warning: \(note)") }
             let folder = out.map { URL(fileURLWithPath: $0) }
@@ -42,6 +43,7 @@ struct GenerateCommand: ParsableCommand {
             if let exchange = resolved.exchange {
                 options.extraFiles["describe-request.json"] = exchange.requestBody
                 if let reply = exchange.replyBody { options.extraFiles["describe-reply.json"] = reply }
+                options.extraFiles["describe.json"] = try resolved.describeRecord()
             }
             let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
                                                       options: options,

@@ -10,7 +10,10 @@ struct IterateCommand: ParsableCommand {
             Each round is a design folder DIR/rounds/NN with critique.json (and the model's request and \
             reply when Cephalo judged it). The loop stops when the critic is satisfied, when the score \
             stops improving, or after --rounds; DIR/best links the best round, DIR/iteration.json and \
-            DIR/report.html show every round. Rerunning the same command resumes after the last complete round.
+            DIR/report.html show every round. Rerunning the same command resumes after the last complete round \
+            (round 1's recipe is reused: the prompt is not described again). Rounds are ranked by their \
+            measured distance to the target first, the critic's score second. A critique may not change \
+            extent_mm, printer_resolution_mm or seed unless --allow-adjust names them.
             """)
 
     @OptionGroup var recipeOptions: RecipeOptions
@@ -28,10 +31,23 @@ struct IterateCommand: ParsableCommand {
 
     @OptionGroup(title: "Pictures") var imageArguments: ImageArguments
 
+    @Option(name: .customLong("allow-adjust"), help: ArgumentHelp(
+        "Comma-separated user parameters a critique may change: "
+            + RecipeAdjuster.userParameters.joined(separator: ", ") + " (default: none).", valueName: "list"))
+    var allowAdjust: String?
+
     @OptionGroup(title: "Cephalo") var cephaloOptions: CephaloOptions
+
+    var allowed: Set<String> {
+        Set((allowAdjust ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
 
     func validate() throws {
         guard (1...Iteration.maxRounds).contains(rounds) else { throw ValidationError("--rounds must lie in 1…20") }
+        for name in allowed where !RecipeAdjuster.userParameters.contains(name) {
+            throw ValidationError("--allow-adjust: '\(name)' is not one of " + RecipeAdjuster.userParameters.joined(separator: ", ")
+                                  + " (design parameters may always be adjusted)")
+        }
         if recipeOptions.prompt == nil && target == nil {
             throw ValidationError("give a prompt, or --recipe with --target, to say what to converge to")
         }
@@ -40,16 +56,28 @@ struct IterateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let setup = try cephaloOptions.setup()
-            let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: setup.describer())
-            for note in resolved.notes { printError("warning: \(note)") }
             let goal = target ?? recipeOptions.prompt!
-            let folder = out.map { URL(fileURLWithPath: $0) }
-                ?? OutputLayout.defaultFolder(slug: resolved.slug + "-iterate",
-                                              root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            // The folder is known before anything is described, so a rerun can resume from it.
+            var folder = out.map { URL(fileURLWithPath: $0) }
+            if folder == nil, let prompt = recipeOptions.prompt {
+                folder = OutputLayout.defaultFolder(slug: LocalDescriber.slug(prompt) + "-iterate", root: root)
+            }
+            let start: Recipe
+            if let folder, let recorded = Iteration.recordedStart(in: folder) {
+                start = recorded
+                printError("resuming \(folder.path) from its round 1 recipe")
+            } else {
+                let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: setup.describer())
+                for note in resolved.notes { printError("warning: \(note)") }
+                start = resolved.recipe
+                if folder == nil { folder = OutputLayout.defaultFolder(slug: resolved.slug + "-iterate", root: root) }
+            }
+            guard let folder else { return }
             var options = outputOptions.designOptions
             options.images = imageArguments.imageOptions
-            let summary = try Iteration.run(target: goal, start: resolved.recipe, into: folder, rounds: rounds,
-                                            options: options, critic: setup.critic()) { printError($0) }
+            let summary = try Iteration.run(target: goal, start: start, into: folder, rounds: rounds,
+                                            options: options, critic: setup.critic(), allowAdjust: allowed) { printError($0) }
             print("wrote \(folder.path)")
             print(Iteration.table(summary))
         }

@@ -7,19 +7,26 @@ public struct CephaloConfig: Sendable {
     public var model: String
     /// Sent as a bearer token; never written to disk or logs.
     public var apiKey: String?
-    /// Seconds to wait for one reply.
-    public var timeoutS: Double = 120
-    /// Further attempts after a 429, a 5xx, a timeout or a refused connection.
+    /// Seconds one request may take, from connecting to the last byte of the reply. A heavy
+    /// vision request on a busy GPU can take minutes; a request that runs out of time is
+    /// not sent again, since the server may still be working on it.
+    public var timeoutS: Double = 300
+    /// Further attempts after a 429, a 5xx or a refused connection.
     public var retries: Int = 2
+    /// The longest `Retry-After` that is waited for; a longer one ends the attempts.
+    public var maxRetryAfterS: Double = 60
     /// Seconds before the first retry; doubled for each further one.
     public var backoffS: Double = 1
     public var maxTokens: Int = 1024
     public var temperature: Double = 0.1
     public var topP: Double = 0.95
-    /// Ask for `response_format: {"type": "json_object"}` (only for servers that support it).
+    /// Ask for `response_format: {"type": "json_object"}`; a server that refuses the field
+    /// gets the plain request once, and is remembered as refusing it.
     public var jsonMode: Bool = false
-    /// How images are announced in the text; nil picks by model name.
-    public var imageTags: ImageTagStyle?
+    /// How images are announced in the text (`auto`: as the server has been seen to want).
+    public var imageTags: ImageTagStyle = .auto
+    /// What is remembered about servers between runs (nil: nothing is remembered).
+    public var memory: ServerMemory? = ServerMemory.shared
     /// Replies larger than this are refused.
     public var maxReplyBytes: Int = 4 << 20
 
@@ -32,43 +39,30 @@ public struct CephaloConfig: Sendable {
     /// The model used when none is named.
     public static let defaultModel = "lamm-mit/Cephalo-Phi-3-vision-128k-4b-beta"
 
-    /// The tag style in effect: the configured one, or the model family's.
-    public var effectiveImageTags: ImageTagStyle { imageTags ?? ImageTagStyle(modelName: model) }
-
-    /// The chat-completions endpoint.
+    /// The chat-completions endpoint, without user-info.
     public var endpoint: URL {
-        baseURL.appendingPathComponent("chat/completions")
-    }
-}
-
-/// How a model expects images to be referred to in the text of a message.
-public enum ImageTagStyle: String, Sendable, CaseIterable {
-    /// Phi-3-vision: `<|image_1|>`, `<|image_2|>`, … at the start of the text.
-    case phi3
-    /// Idefics2: one `<image>` per image.
-    case idefics2
-    /// No tags (servers that place images themselves).
-    case none
-
-    /// Phi-3-vision for names containing "phi", Idefics2 for "idefics", otherwise none.
-    public init(modelName: String) {
-        let name = modelName.lowercased()
-        if name.contains("phi") {
-            self = .phi3
-        } else if name.contains("idefics") {
-            self = .idefics2
-        } else {
-            self = .none
-        }
+        Self.withoutUserInfo(baseURL).appendingPathComponent("chat/completions")
     }
 
-    /// The tags for `count` images, one per line, ending with a newline (empty for none).
-    public func tags(count: Int) -> String {
-        guard count > 0 else { return "" }
-        switch self {
-        case .phi3: return (1...count).map { "<|image_\($0)|>" }.joined(separator: "\n") + "\n"
-        case .idefics2: return String(repeating: "<image>", count: count) + "\n"
-        case .none: return ""
-        }
+    /// The base URL as it may be printed or remembered: without a user name or password.
+    public var displayURL: String { Self.displayString(baseURL) }
+
+    /// `user:password@` from the base URL, when it has one (sent as HTTP basic
+    /// authentication when no API key is set).
+    public var userInfo: (user: String, password: String)? {
+        guard let components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false),
+              let user = components.user, !user.isEmpty else { return nil }
+        return (user, components.password ?? "")
     }
+
+    static func withoutUserInfo(_ url: URL) -> URL {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+              components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.url ?? url
+    }
+
+    /// `url` without user-info, for messages and records.
+    public static func displayString(_ url: URL) -> String { withoutUserInfo(url).absoluteString }
 }

@@ -2,7 +2,8 @@
 public enum CephaloError: Error, CustomStringConvertible, Equatable {
     case unreachable(url: String, reason: String)
     case timedOut(url: String, seconds: Double)
-    case httpStatus(code: Int, message: String)
+    case httpStatus(code: Int, message: String, retryAfterS: Double? = nil)
+    case redirected(from: String, to: String, reason: String)
     case replyTooLarge(bytes: Int, limit: Int)
     case garbledReply(reason: String)
     case emptyReply
@@ -15,8 +16,9 @@ public enum CephaloError: Error, CustomStringConvertible, Equatable {
         case let .unreachable(url, reason):
             return "the Cephalo server at \(url) cannot be reached (\(reason)); check --cephalo-url and that the server runs"
         case let .timedOut(url, seconds):
-            return "the Cephalo server at \(url) did not answer within \(Int(seconds)) s; raise --timeout or use a smaller model"
-        case let .httpStatus(code, message):
+            return "the Cephalo server at \(url) did not answer within \(Int(seconds)) s and was not asked again (it may still be working); "
+                + "raise --timeout or use a smaller model"
+        case let .httpStatus(code, message, _):
             let hint: String
             switch code {
             case 401, 403: hint = "check CEPHALO_API_KEY"
@@ -26,8 +28,10 @@ public enum CephaloError: Error, CustomStringConvertible, Equatable {
             default: hint = "the server refused the request"
             }
             return "the Cephalo server answered HTTP \(code)\(message.isEmpty ? "" : ": \(message)"); \(hint)"
+        case let .redirected(from, to, reason):
+            return "the Cephalo server at \(from) redirected to \(to), which was not followed: \(reason)"
         case let .replyTooLarge(bytes, limit):
-            return "the Cephalo reply was \(bytes) bytes, over the \(limit)-byte limit"
+            return "the Cephalo reply passed \(bytes) bytes, over the \(limit)-byte limit; it was abandoned"
         case let .garbledReply(reason):
             return "the Cephalo reply is not a chat completion (\(reason))"
         case .emptyReply:
@@ -44,8 +48,8 @@ public enum CephaloError: Error, CustomStringConvertible, Equatable {
     /// Whether trying again may help.
     public var isRetryable: Bool {
         switch self {
-        case .unreachable, .timedOut: return true
-        case let .httpStatus(code, _): return code == 429 || code >= 500
+        case .unreachable: return true
+        case let .httpStatus(code, _, _): return code == 429 || code >= 500
         default: return false
         }
     }

@@ -10,15 +10,20 @@ public struct CritiqueRequest: Sendable {
     public var targetDescription: Description
     public var recipe: Recipe
     public var measures: DesignMeasures
-    /// The 3D render and the slice montage (or the middle slice), in that order.
+    /// One picture: the 3D render beside the slice montage (or the middle slice).
     public var images: [ChatImage]
+    /// The parameters a critique may change (the design parameters, plus what the user
+    /// allowed).
+    public var adjustable: [String]
 
-    public init(target: String, targetDescription: Description, recipe: Recipe, measures: DesignMeasures, images: [ChatImage]) {
+    public init(target: String, targetDescription: Description, recipe: Recipe, measures: DesignMeasures, images: [ChatImage],
+                adjustable: [String] = RecipeAdjuster.designParameters) {
         self.target = target
         self.targetDescription = targetDescription
         self.recipe = recipe
         self.measures = measures
         self.images = images
+        self.adjustable = adjustable
     }
 }
 
@@ -31,6 +36,13 @@ public struct CritiqueOutcome: Sendable {
     public var warnings: [String]
     /// The model exchange, when a model was asked.
     public var exchange: ChatExchange?
+
+    public init(critique: Critique, critic: String, warnings: [String], exchange: ChatExchange?) {
+        self.critique = critique
+        self.critic = critic
+        self.warnings = warnings
+        self.exchange = exchange
+    }
 }
 
 /// Judges a design against its target.

@@ -9,12 +9,23 @@ public struct Description: Sendable {
     public var fromModel: [String: String] = [:]
     /// What the describer wants the user to know (a fallback, clamped values).
     public var notes: [String] = []
+    /// Values the model gave that contradict what the prompt states (the prompt's are kept).
+    public var conflicts: [Conflict] = []
     /// The model exchange, when a model was asked.
     public var exchange: ChatExchange?
 
     public init(recipe: Recipe, fromPrompt: [String: String]) {
         self.recipe = recipe
         self.fromPrompt = fromPrompt
+    }
+
+    /// Whether the prompt states `key` outright: it names the family, mode or axis, or gives
+    /// the value in numbers ("70% porosity", "600 µm pores", "10 mm cube"). Values implied by
+    /// a word ("foam" → a 2 mm wavelength, "resin" → 0.1 mm resolution) are not stated: a
+    /// model may refine them.
+    public func states(_ key: String) -> Bool {
+        guard let words = fromPrompt[key] else { return false }
+        return ["family", "mode", "axis"].contains(key) || words.contains(where: \.isNumber)
     }
 
     /// Recipe keys that took their documented default.
@@ -28,7 +39,27 @@ public struct Description: Sendable {
                                       "tile", "size", "seed"]
 }
 
+/// A value the model gave against what the prompt states; the prompt wins.
+public struct Conflict: Codable, Sendable, Equatable {
+    public var key: String
+    /// The words of the prompt that set the key.
+    public var words: String
+    /// The value kept (from the prompt) and the model's.
+    public var kept: String
+    public var model: String
+
+    public var sentence: String {
+        "the prompt says \(key) = \(kept) (\"\(words)\"), Cephalo said \(model); the prompt's value is kept"
+    }
+}
+
 /// Turns a description of a microstructure into a recipe.
 public protocol Describer {
-    func describe(_ prompt: String) throws -> Description
+    /// The recipe for `prompt`; `size`, when given, is the grid the recipe will be made on
+    /// (values that depend on the voxel size are judged against it).
+    func describe(_ prompt: String, size: GridSize?) throws -> Description
+}
+
+extension Describer {
+    public func describe(_ prompt: String) throws -> Description { try describe(prompt, size: nil) }
 }

@@ -6,7 +6,7 @@ import Foundation
 public struct LocalDescriber: Describer {
     public init() {}
 
-    public func describe(_ prompt: String) throws -> Description {
+    public func describe(_ prompt: String, size: GridSize? = nil) throws -> Description {
         var recipe = Recipe.defaults
         var from: [String: String] = [:]
         let text = PromptText(prompt)
@@ -42,6 +42,7 @@ public struct LocalDescriber: Describer {
             recipe.seed = UInt64(n)
             from["seed"] = words
         }
+        if let size { recipe.size = size }
         return Description(recipe: recipe, fromPrompt: from)
     }
 

@@ -20,12 +20,11 @@ public struct ModelCritic: Critic {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let measures = (try? encoder.encode(request.measures)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        let images = request.images.enumerated().map { "image \($0.offset + 1) is \(Self.caption($0.element.name))" }
-            .joined(separator: "; ")
+        let images = request.images.map { Self.caption($0.name) }.joined(separator: "; ")
         return PromptTemplates.fill(templates.critique, [
             "target": request.target, "recipe": recipeJSON, "measures": measures,
             "images": images.isEmpty ? "none" : images,
-            "parameters": PromptTemplates.parameterList(for: request.recipe),
+            "parameters": PromptTemplates.parameterList(for: request.recipe, allowed: request.adjustable),
         ])
     }
 
@@ -38,18 +37,24 @@ public struct ModelCritic: Critic {
             }
             var dropped: [String] = []
             let critique = try Critique(json: object, dropped: &dropped)
+            let notes = (exchange?.notes ?? []).map { "Cephalo: \($0)" }
             return CritiqueOutcome(critique: critique, critic: "cephalo \(client.config.model)",
-                                   warnings: dropped.map { "Cephalo critique: \($0)" }, exchange: exchange)
+                                   warnings: notes + dropped.map { "Cephalo critique: \($0)" }, exchange: exchange)
         } catch {
             var outcome = fallback.critique(request)
-            outcome.warnings.insert("Cephalo critique failed: \(error); the local critic judged this round instead", at: 0)
+            outcome.warnings = (exchange?.notes ?? []).map { "Cephalo: \($0)" }
+                + ["Cephalo critique failed: \(error); the local critic judged this round instead"] + outcome.warnings
             outcome.exchange = exchange
             return outcome
         }
     }
 
+    /// What the picture called `name` shows.
     static func caption(_ name: String) -> String {
         switch name {
+        case "critique.png":
+            return "one picture: on the left a shaded 3D render of the part (iso view, scale bar in mm), on the right "
+                + "cross-sections (six z slices, then the central x and y sections; solid dark, pores light)"
         case "preview.png": return "a shaded 3D render of the part (iso view, scale bar in mm)"
         case "montage.png": return "cross-sections: z slices, then the central x and y sections (solid dark)"
         default: return "the middle z slice (solid white)"

@@ -2,8 +2,11 @@ import ForgeCore
 import Foundation
 
 /// A describer that asks a Cephalo model for recipe values and fills the rest from the
-/// local describer. Values are validated and clamped (with a note); when the reply gives
-/// nothing usable the local describer's recipe is used, and a note says so.
+/// local describer. What the prompt states (`Description.states`) wins: a model value that
+/// contradicts it is ignored and recorded as a conflict; values the prompt only implies are
+/// the model's to refine. Values are validated and clamped (with a note);
+/// when the reply gives nothing usable the local describer's recipe is used, and a note
+/// says so.
 public struct ModelDescriber: Describer {
     public let client: ChatClient
     public let templates: PromptTemplates
@@ -23,8 +26,8 @@ public struct ModelDescriber: Describer {
         ])
     }
 
-    public func describe(_ prompt: String) throws -> Description {
-        var local = try LocalDescriber().describe(prompt)
+    public func describe(_ prompt: String, size: GridSize? = nil) throws -> Description {
+        var local = try LocalDescriber().describe(prompt, size: size)
         var exchange: ChatExchange?
         do {
             let reply = try client.complete(text: promptText(prompt), images: image.map { [$0] } ?? [], exchange: &exchange)
@@ -32,9 +35,11 @@ public struct ModelDescriber: Describer {
                 throw CephaloError.noJSON(excerpt: String(reply.prefix(80)))
             }
             var merged = try Self.merge(object, into: local)
+            merged.notes = (exchange?.notes ?? []).map { "Cephalo: \($0)" } + merged.notes
             merged.exchange = exchange
             return merged
         } catch {
+            local.notes += (exchange?.notes ?? []).map { "Cephalo: \($0)" }
             local.notes.append("Cephalo describe failed: \(error); the local describer's recipe is used")
             local.exchange = exchange
             return local
@@ -42,9 +47,11 @@ public struct ModelDescriber: Describer {
     }
 
     /// `local` with the values of a model's JSON object applied (known keys only, in a
-    /// fixed order so that bounds depending on the extent see the new extent).
+    /// fixed order so that bounds depending on the extent see the new extent). A key the
+    /// prompt stated keeps the prompt's value; a different model value becomes a conflict.
     public static func merge(_ object: [String: Any], into local: Description) throws(CephaloError) -> Description {
         var recipe = local.recipe, notes: [String] = [], fromModel: [String: String] = [:]
+        var conflicts: [Conflict] = []
         let lowered = Dictionary(object.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
         for key in lowered.keys.sorted() where !RecipeAdjuster.parameters.contains(key) && key != "name" {
             notes.append("Cephalo gave '\(key)', which is not a recipe key it may set; ignored")
@@ -56,24 +63,35 @@ public struct ModelDescriber: Describer {
                 notes.append("Cephalo gave \(key) = \(raw), not a number or a name; ignored")
                 continue
             }
+            var trial = recipe, trialNotes: [String] = []
             do {
-                try RecipeAdjuster.apply(key, .set(value), to: &recipe, warnings: &notes)
-                switch value {
-                case .number(let v): fromModel[key] = String(format: "%.4g", RecipeAdjuster.number(key, of: recipe).isNaN ? v : RecipeAdjuster.number(key, of: recipe))
-                case .text(let t): fromModel[key] = t
-                }
+                try RecipeAdjuster.apply(key, .set(value), to: &trial, warnings: &trialNotes)
             } catch {
                 notes.append("Cephalo's \(key): \(error); ignored")
+                continue
             }
+            let before = RecipeAdjuster.valueText(key, of: recipe), after = RecipeAdjuster.valueText(key, of: trial)
+            if local.states(key), let words = local.fromPrompt[key] {
+                if !RecipeAdjuster.sameValue(key, recipe, trial) {
+                    conflicts.append(Conflict(key: key, words: words, kept: before, model: after))
+                }
+                continue
+            }
+            recipe = trial
+            notes += trialNotes
+            fromModel[key] = after
         }
         if let name = lowered["name"] as? String, !name.isEmpty {
             recipe.name = LocalDescriber.slug(name)
         }
-        guard !fromModel.isEmpty else { throw .wrongShape(reason: "none of its keys is a usable recipe value") }
+        guard !fromModel.isEmpty || !conflicts.isEmpty else {
+            throw .wrongShape(reason: "none of its keys is a usable recipe value")
+        }
         do { try recipe.validate() } catch { throw .wrongShape(reason: "the merged recipe is invalid: \(error)") }
         var description = Description(recipe: recipe, fromPrompt: local.fromPrompt.filter { fromModel[$0.key] == nil })
         description.fromModel = fromModel
-        description.notes = notes.map { "Cephalo describe: \($0)" }
+        description.conflicts = conflicts
+        description.notes = notes.map { "Cephalo describe: \($0)" } + conflicts.map { "Cephalo describe: \($0.sentence)" }
         return description
     }
 }

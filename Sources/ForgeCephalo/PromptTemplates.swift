@@ -47,9 +47,10 @@ public struct PromptTemplates: Sendable {
         ].joined(separator: "\n")
     }
 
-    /// The parameters a critique may adjust, with their ranges for `recipe`.
-    public static func parameterList(for recipe: Recipe) -> String {
-        RecipeAdjuster.parameters.map { p in
+    /// The parameters a critique may adjust (`allowed`, in the adjuster's order), with
+    /// their ranges for `recipe`.
+    public static func parameterList(for recipe: Recipe, allowed: [String] = RecipeAdjuster.designParameters) -> String {
+        RecipeAdjuster.parameters.filter(allowed.contains).map { p in
             if let r = RecipeAdjuster.bounds(p, for: recipe) {
                 return String(format: "- %@: %.4g to %.4g", p, r.lowerBound, r.upperBound)
             }

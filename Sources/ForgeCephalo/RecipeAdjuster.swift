@@ -16,6 +16,13 @@ public enum RecipeAdjuster {
     public static let parameters = ["family", "mode", "solid_fraction", "wavelength_mm", "bandwidth", "extent_mm",
                                     "min_feature_mm", "axis", "cone_angle_deg", "beta", "printer_resolution_mm", "seed"]
 
+    /// Parameters the user fixes: the part's size, the printer it is judged for and the
+    /// seed. A critique changes them only when the user allows it (`--allow-adjust`).
+    public static let userParameters = ["extent_mm", "printer_resolution_mm", "seed"]
+
+    /// Parameters of the design itself, which a critique may always change.
+    public static let designParameters = parameters.filter { !userParameters.contains($0) }
+
     /// The numeric bounds of `parameter` for `recipe` (some depend on its extent and size).
     public static func bounds(_ parameter: String, for recipe: Recipe) -> ClosedRange<Double>? {
         switch parameter {
@@ -73,7 +80,8 @@ public enum RecipeAdjuster {
             case .add(let d): value = old + d
             }
             guard value.isFinite else { throw AdjustmentRejected(reason: "\(key) got a value that is not finite") }
-            if key == "solid_fraction", value > 1, value <= 100 { value /= 100 }
+            // A whole number of percent ("30" for 30%), as models often answer; 1.5 is not one.
+            if key == "solid_fraction", value >= 2, value <= 98, value == value.rounded() { value /= 100 }
             let range = bounds(key, for: recipe)!
             let clamped = min(max(value, range.lowerBound), range.upperBound)
             if clamped != value {
@@ -97,6 +105,26 @@ public enum RecipeAdjuster {
         case "printer_resolution_mm": return r.printerResolutionMM
         case "seed": return Double(r.seed)
         default: return .nan
+        }
+    }
+
+    /// The value of `key` in `r`, as written in notes and records.
+    static func valueText(_ key: String, of r: Recipe) -> String {
+        switch key {
+        case "family": return r.family.rawValue
+        case "mode": return r.mode.rawValue
+        case "axis": return r.axis.rawValue
+        default: return String(format: "%.4g", number(key, of: r))
+        }
+    }
+
+    /// Whether `key` is the same in `a` and `b` (numbers to within 0.1%).
+    static func sameValue(_ key: String, _ a: Recipe, _ b: Recipe) -> Bool {
+        switch key {
+        case "family", "mode", "axis": return valueText(key, of: a) == valueText(key, of: b)
+        default:
+            let x = number(key, of: a), y = number(key, of: b)
+            return abs(x - y) <= 1e-3 * max(abs(x), abs(y))
         }
     }
 

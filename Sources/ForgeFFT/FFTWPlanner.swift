@@ -26,18 +26,8 @@ enum FFTWPlanner {
     }
 
     static var wisdomURL: URL {
-        let env = ProcessInfo.processInfo.environment
-        let base: URL
-        if let dir = env["CEPHALO_FORGE_CACHE"], !dir.isEmpty {
-            base = URL(fileURLWithPath: dir)
-        } else if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty {
-            base = URL(fileURLWithPath: xdg).appendingPathComponent("cephalo-forge")
-        } else {
-            base = FileManager.default.homeDirectoryForCurrentUser
-                .appendingPathComponent(".cache/cephalo-forge")
-        }
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        return base.appendingPathComponent("fftw3f-wisdom-\(threads)t.txt")
+        return CacheFolder.url().appendingPathComponent("fftw3f-wisdom-\(threads)t.txt")
     }
 
     /// Makes a forward (r2c) and inverse (c2r) in-place plan for `buffer`.

@@ -27,10 +27,7 @@ extension PNGCodec {
     /// rules for dropping alpha).
     public static func readRGB(_ url: URL) throws -> RGBImage {
         var png = png_image()
-        png.version = UInt32(PNG_IMAGE_VERSION)
-        guard png_image_begin_read_from_file(&png, url.path) != 0 else {
-            throw FormatError.png(path: url.path, message: message(of: &png))
-        }
+        try beginRead(url, &png)
         png.format = UInt32(CF_PNG_FORMAT_RGB)
         let width = Int(png.width), height = Int(png.height)
         var pixels = [UInt8](repeating: 0, count: 3 * width * height)
@@ -42,5 +39,32 @@ extension PNGCodec {
             throw FormatError.png(path: url.path, message: text)
         }
         return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// The PNG file of an 8-bit RGB image, in memory.
+    public static func encode(_ image: RGBImage) throws -> Data {
+        var png = png_image()
+        png.version = UInt32(PNG_IMAGE_VERSION)
+        png.width = UInt32(image.width)
+        png.height = UInt32(image.height)
+        png.format = UInt32(CF_PNG_FORMAT_RGB)
+        var size: png_alloc_size_t = 0
+        let stride = Int32(3 * image.width)
+        let sized = image.pixels.withUnsafeBytes { png_image_write_to_memory(&png, nil, &size, 0, $0.baseAddress, stride, nil) }
+        guard sized != 0, size > 0 else {
+            let text = message(of: &png)
+            png_image_free(&png)
+            throw FormatError.png(path: "(memory)", message: text)
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let ok = bytes.withUnsafeMutableBytes { out in
+            image.pixels.withUnsafeBytes { png_image_write_to_memory(&png, out.baseAddress, &size, 0, $0.baseAddress, stride, nil) }
+        }
+        guard ok != 0 else {
+            let text = message(of: &png)
+            png_image_free(&png)
+            throw FormatError.png(path: "(memory)", message: text)
+        }
+        return Data(bytes.prefix(Int(size)))
     }
 }

@@ -44,14 +44,32 @@ public enum PNGCodec {
         }
     }
 
-    /// Reads any PNG as grayscale (colour becomes luminance), keeping 16-bit depth when the
-    /// file has it.
-    public static func read(_ url: URL) throws -> GrayImage {
-        var image = png_image()
+    /// The most pixels a PNG may declare to be read (64 megapixels): the header is checked
+    /// before anything is decoded, so a small file declaring a huge picture costs nothing.
+    public static let maximumPixels = 64 << 20
+
+    /// Opens `url` for libpng's simplified reader after checking that it is a regular file
+    /// and that its declared size is within `maximumPixels`.
+    static func beginRead(_ url: URL, _ image: inout png_image) throws {
+        try InputFile.requireRegular(url)
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, url.path) != 0 else {
             throw FormatError.png(path: url.path, message: message(of: &image))
         }
+        let pixels = Int(image.width).multipliedReportingOverflow(by: Int(image.height))
+        guard !pixels.overflow, pixels.partialValue <= maximumPixels else {
+            let declared = "\(image.width) × \(image.height)"
+            png_image_free(&image)
+            throw FormatError.png(path: url.path, message: "it declares \(declared) pixels, more than the \(maximumPixels >> 20) megapixels "
+                                  + "CephaloForge reads; scale it down first")
+        }
+    }
+
+    /// Reads any PNG as grayscale (colour becomes luminance), keeping 16-bit depth when the
+    /// file has it.
+    public static func read(_ url: URL) throws -> GrayImage {
+        var image = png_image()
+        try beginRead(url, &image)
         let sixteen = image.format & UInt32(CF_PNG_FORMAT_LINEAR_Y) != 0
         image.format = sixteen ? UInt32(CF_PNG_FORMAT_LINEAR_Y) : UInt32(CF_PNG_FORMAT_GRAY)
         let width = Int(image.width), height = Int(image.height)

@@ -27,28 +27,15 @@ public enum DesignCritique {
         public var critic: String
         public var target: String
         public var warnings: [String]
-    }
-
-    /// The pictures a critic sees: the render and the montage, or the middle slice.
-    public static func images(of layout: OutputLayout, sliceCount: Int) -> [ChatImage] {
-        var images: [ChatImage] = []
-        for name in ["preview.png", DesignImages.montage] {
-            if let data = try? Data(contentsOf: layout.folder.appendingPathComponent(name)) {
-                images.append(ChatImage(name: name, png: data))
-            }
-        }
-        if images.isEmpty, sliceCount > 0 {
-            let name = SliceStackWriter.fileName(z: sliceCount / 2)
-            if let data = try? Data(contentsOf: layout.slicesURL.appendingPathComponent(name)) {
-                images.append(ChatImage(name: "slices/" + name, png: data))
-            }
-        }
-        return images
+        /// The measured distance to the target, gap by gap (the local critic's reading,
+        /// whoever critiqued).
+        public var measured: TargetAssessment?
     }
 
     /// Critiques `design` against `target` (its own prompt when nil) and writes
     /// critique.json (and the model exchange, when there was one) into its folder.
-    public static func critique(_ design: DesignFolder, target: String?, critic: any Critic) throws -> (Record, CritiqueOutcome) {
+    public static func critique(_ design: DesignFolder, target: String?, critic: any Critic,
+                                adjustable: [String] = RecipeAdjuster.designParameters) throws -> (Record, CritiqueOutcome) {
         let goal = target ?? design.recipe.prompt ?? design.recipe.name ?? "the design as recorded in its recipe"
         var targetDescription = try LocalDescriber().describe(goal)
         if target == nil && design.recipe.prompt == nil {
@@ -57,10 +44,13 @@ public enum DesignCritique {
         }
         let request = CritiqueRequest(target: goal, targetDescription: targetDescription, recipe: design.recipe,
                                       measures: design.metrics.measures,
-                                      images: images(of: design.layout, sliceCount: design.recipe.tiledSize.nz))
+                                      images: ModelPictures.critiqueSheet(of: design.layout, sliceCount: design.recipe.tiledSize.nz)
+                                          .map { [$0] } ?? [],
+                                      adjustable: adjustable)
         let outcome = critic.critique(request)
         if let exchange = outcome.exchange { try ExchangeRecord.write(exchange, into: design.layout.folder, stem: "critique") }
-        let record = Record(critique: outcome.critique, critic: outcome.critic, target: goal, warnings: outcome.warnings)
+        let record = Record(critique: outcome.critique, critic: outcome.critic, target: goal, warnings: outcome.warnings,
+                            measured: TargetAssessment(request))
         try JSONFile.write(record, to: design.layout.folder.appendingPathComponent(fileName))
         return (record, outcome)
     }

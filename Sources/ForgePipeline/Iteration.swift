@@ -3,84 +3,53 @@ import ForgeCore
 import ForgeFormats
 import Foundation
 
-/// One round of an iteration, as recorded in iteration.json.
-public struct RoundRecord: Codable, Sendable {
-    public var round: Int
-    /// Relative to the iteration folder: rounds/01, …
-    public var folder: String
-    public var score: Double
-    public var satisfied: Bool
-    public var summary: String
-    public var issues: [String]
-    public var critic: String
-    public var solidFraction: Double
-    public var characteristicLengthMM: Double
-    public var printable: Bool
-    /// The changes made to the previous round's recipe to get this one.
-    public var changes: [String]
-    public var warnings: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case round, folder, score, satisfied, summary, issues, critic, printable, changes, warnings
-        case solidFraction = "solid_fraction"
-        case characteristicLengthMM = "characteristic_length_mm"
-    }
-}
-
-/// The outcome of `iterate`: every round, the best one and why the loop stopped.
-public struct IterationSummary: Codable, Sendable {
-    public var target: String
-    public var rounds: [RoundRecord]
-    /// The round with the highest score (the earliest on ties).
-    public var best: Int?
-    public var stopReason: String
-
-    enum CodingKeys: String, CodingKey {
-        case target, rounds, best
-        case stopReason = "stop_reason"
-    }
-}
-
 /// generate → critique → adjust, round after round, each round in its own folder.
 ///
 /// DIR/rounds/NN/ is a full design folder plus critique.json (and the model's request and
 /// reply when Cephalo judged it); critique.json, written last, marks a round complete.
 /// A rerun skips complete rounds — they are read, never rewritten — and redoes an
-/// incomplete one. The loop stops when a critique is satisfied, when the score does not
-/// improve on the best so far, or after the last round. DIR/best links the best round,
-/// DIR/iteration.json and DIR/report.html summarise all of them.
+/// incomplete one. Every round is measured against the target (`TargetAssessment`),
+/// whoever critiques it; the next round takes the critic's adjustments, or the
+/// measurements' when the critic proposes none. Rounds are ranked and the loop stopped by
+/// `IterationRanking`. DIR/best links the best round, DIR/iteration.json and
+/// DIR/report.html summarise all of them.
 public enum Iteration {
     public static let summaryFile = "iteration.json"
     public static let maxRounds = 20
 
     public static func roundFolder(_ n: Int) -> String { String(format: "rounds/%02d", n) }
 
+    /// The recipe round 1 was made from, when round 1 is complete in `folder`: a rerun
+    /// starts from it without describing the prompt again.
+    public static func recordedStart(in folder: URL) -> Recipe? {
+        let round = folder.appendingPathComponent(roundFolder(1))
+        guard FileManager.default.fileExists(atPath: round.appendingPathComponent(DesignCritique.fileName).path) else { return nil }
+        return try? RecipeFile.decode(round.appendingPathComponent(OutputLayout.recipe))
+    }
+
+    /// Runs the loop. `allowAdjust` lists the user's parameters (`RecipeAdjuster.userParameters`)
+    /// a critique may change; adjustments of the others are ignored with a warning.
     public static func run(target: String, start: Recipe, into folder: URL, rounds: Int, options: DesignOptions,
-                           critic: any Critic, log: (String) -> Void = { _ in }) throws -> IterationSummary {
+                           critic: any Critic, allowAdjust: Set<String> = [],
+                           log: (String) -> Void = { _ in }) throws -> IterationSummary {
         guard (1...maxRounds).contains(rounds) else { throw PipelineError.badRounds(rounds) }
         try start.validate()
+        let adjustable = RecipeAdjuster.parameters.filter { !RecipeAdjuster.userParameters.contains($0) || allowAdjust.contains($0) }
         var records: [RoundRecord] = []
-        var previous: (recipe: Recipe, critique: Critique)?
+        var previous: (recipe: Recipe, proposals: [Critique.Adjustment], from: String)?
         var stopReason = "ran all \(rounds) rounds"
         for n in 1...rounds {
             let url = folder.appendingPathComponent(roundFolder(n))
-            let record: RoundRecord, critique: Critique, recipe: Recipe
+            let record: RoundRecord, saved: DesignCritique.Record, recipe: Recipe
             if let done = try? completedRound(n, at: url) {
-                (record, critique, recipe) = done
+                (record, saved, recipe) = done
                 log("round \(n): complete, kept (score \(format(record.score)))")
             } else {
                 var next = start
                 var changes: [String] = [], warnings: [String] = []
                 if let previous {
                     next = previous.recipe
-                    for adjustment in previous.critique.adjustments {
-                        guard let change = adjustment.requested else { continue }
-                        do {
-                            changes.append(try RecipeAdjuster.apply(adjustment.parameter, change, to: &next, warnings: &warnings))
-                        } catch {
-                            warnings.append(error.description)
-                        }
-                    }
+                    (changes, warnings) = apply(previous.proposals, to: &next, adjustable: adjustable)
                     do { try next.validate() } catch {
                         warnings.append("the adjusted recipe is invalid (\(error)); the previous recipe is kept")
                         next = previous.recipe
@@ -91,46 +60,79 @@ public enum Iteration {
                 log("round \(n): generating" + (changes.isEmpty ? "" : " (" + changes.joined(separator: ", ") + ")"))
                 let result = try DesignGenerator.generate(next, into: OutputLayout(folder: url), options: options)
                 let design = try DesignFolder(url)
-                let (saved, outcome) = try DesignCritique.critique(design, target: target, critic: critic)
+                let outcome: CritiqueOutcome
+                (saved, outcome) = try DesignCritique.critique(design, target: target, critic: critic, adjustable: adjustable)
                 for warning in outcome.warnings { log("round \(n): \(warning)") }
-                critique = saved.critique
                 recipe = next
-                record = RoundRecord(round: n, folder: roundFolder(n), score: critique.score, satisfied: critique.satisfied,
-                                     summary: critique.summary, issues: critique.issues, critic: saved.critic,
+                let measured = saved.measured
+                record = RoundRecord(round: n, folder: roundFolder(n), score: saved.critique.score, satisfied: saved.critique.satisfied,
+                                     summary: saved.critique.summary, issues: saved.critique.issues, critic: saved.critic,
                                      solidFraction: result.metrics.solidFraction,
                                      characteristicLengthMM: result.metrics.structure.twoPoint.characteristicLengthMM,
-                                     printable: result.metrics.printability.printable, changes: changes,
-                                     warnings: warnings + outcome.warnings)
+                                     printable: result.metrics.printability.printable,
+                                     measuredDistance: measured?.distance, measuredMet: measured?.met,
+                                     measuredIssues: measured?.issues, changes: changes,
+                                     changesFrom: previous.map(\.from), warnings: warnings + outcome.warnings)
                 try JSONFile.write(record, to: url.appendingPathComponent(roundFile))
                 // The critique is written again last: its presence marks the round complete.
                 try JSONFile.write(saved, to: url.appendingPathComponent(DesignCritique.fileName))
-                log("round \(n): score \(format(critique.score)) — \(critique.summary)")
+                log("round \(n): score \(format(saved.critique.score))"
+                    + (measured.map { String(format: ", measured distance %.2f%@", $0.distance, $0.met ? " (met)" : "") } ?? "")
+                    + " — \(saved.critique.summary)")
             }
-            let bestBefore = records.map(\.score).max()
             records.append(record)
-            previous = (recipe, critique)
-            if critique.satisfied {
-                stopReason = "round \(n) satisfied the critic"
-                break
-            }
-            if let bestBefore, record.score <= bestBefore {
-                stopReason = "the score stopped improving at round \(n)"
+            previous = proposals(after: saved, recipe: recipe)
+            if let reason = IterationRanking.stopReason(records) {
+                stopReason = reason
                 break
             }
         }
-        let best = records.max { a, b in a.score < b.score || (a.score == b.score && a.round > b.round) }?.round
-        let summary = IterationSummary(target: target, rounds: records, best: best, stopReason: stopReason)
+        let best = IterationRanking.best(records)
+        let targetAsks = try? TargetSummary(target, LocalDescriber().describe(target))
+        let summary = IterationSummary(target: target, targetAsks: targetAsks, rounds: records, best: best?.round,
+                                       bestReason: best.map { IterationRanking.reason($0, among: records) },
+                                       stopReason: stopReason)
         try JSONFile.write(summary, to: folder.appendingPathComponent(summaryFile))
-        if let best { try linkBest(roundFolder(best), in: folder) }
-        try writeReport(summary, in: folder)
+        if let best { try linkBest(roundFolder(best.round), in: folder) }
+        try IterationReport.write(summary, in: folder)
         return summary
+    }
+
+    /// What the next round changes: the critic's adjustments, or — when it proposes none
+    /// while the measurements are off — the measurements' own.
+    static func proposals(after saved: DesignCritique.Record, recipe: Recipe) -> (Recipe, [Critique.Adjustment], String) {
+        if saved.critique.adjustments.isEmpty, let measured = saved.measured, !measured.met {
+            return (recipe, measured.adjustments, "measurements")
+        }
+        return (recipe, saved.critique.adjustments, "critic")
+    }
+
+    /// Applies `proposals` within bounds; parameters outside `adjustable` are ignored.
+    static func apply(_ proposals: [Critique.Adjustment], to recipe: inout Recipe,
+                      adjustable: [String]) -> (changes: [String], warnings: [String]) {
+        var changes: [String] = [], warnings: [String] = []
+        for adjustment in proposals {
+            guard let change = adjustment.requested else { continue }
+            let key = adjustment.parameter.lowercased().replacingOccurrences(of: " ", with: "_")
+            if RecipeAdjuster.userParameters.contains(key), !adjustable.contains(key) {
+                warnings.append("the critic's change of \(key) was ignored: it is the user's to set "
+                                + "(allow it with --allow-adjust \(key))")
+                continue
+            }
+            do {
+                changes.append(try RecipeAdjuster.apply(adjustment.parameter, change, to: &recipe, warnings: &warnings))
+            } catch {
+                warnings.append(error.description)
+            }
+        }
+        return (changes, warnings)
     }
 
     /// Per-round record beside critique.json.
     static let roundFile = "round.json"
 
     /// A round whose critique.json (and design) are complete, read back.
-    static func completedRound(_ n: Int, at url: URL) throws -> (RoundRecord, Critique, Recipe)? {
+    static func completedRound(_ n: Int, at url: URL) throws -> (RoundRecord, DesignCritique.Record, Recipe)? {
         let critiqueURL = url.appendingPathComponent(DesignCritique.fileName)
         guard FileManager.default.fileExists(atPath: critiqueURL.path) else { return nil }
         let design = try DesignFolder(url)
@@ -140,8 +142,10 @@ public enum Iteration {
                            summary: saved.critique.summary, issues: saved.critique.issues, critic: saved.critic,
                            solidFraction: design.metrics.solidFraction,
                            characteristicLengthMM: design.metrics.structure.twoPoint.characteristicLengthMM,
-                           printable: design.metrics.printability.printable, changes: [], warnings: saved.warnings)
-        return (record, saved.critique, design.recipe)
+                           printable: design.metrics.printability.printable,
+                           measuredDistance: saved.measured?.distance, measuredMet: saved.measured?.met,
+                           measuredIssues: saved.measured?.issues, changes: [], changesFrom: nil, warnings: saved.warnings)
+        return (record, saved, design.recipe)
     }
 
     /// Points DIR/best at the best round (a relative symbolic link, replaced atomically).
@@ -154,33 +158,18 @@ public enum Iteration {
         }
     }
 
-    static func writeReport(_ summary: IterationSummary, in folder: URL) throws {
-        guard let best = summary.best else { return }
-        let bestFolder = folder.appendingPathComponent(roundFolder(best))
-        let design = try DesignFolder(bestFolder)
-        let rounds = summary.rounds.map { r in
-            let preview = ["preview.png", DesignImages.montage].first {
-                FileManager.default.fileExists(atPath: folder.appendingPathComponent(r.folder).appendingPathComponent($0).path)
-            }
-            return ReportPage.Round(label: "Round \(r.round)", image: preview.map { r.folder + "/" + $0 },
-                                    link: r.folder + "/" + ReportPage.fileName, score: r.score,
-                                    summary: r.summary + " (\(r.critic) critic)", issues: r.issues, isBest: r.round == best)
-        }
-        let prefix = roundFolder(best) + "/"
-        let renders = ["preview.png"].filter { FileManager.default.fileExists(atPath: bestFolder.appendingPathComponent($0).path) }
-        try ReportPage.write(into: folder, recipe: design.recipe, metrics: design.metrics, renders: renders.map { prefix + $0 },
-                             rounds: rounds, assetPrefix: prefix, heading: "Iteration towards “\(summary.target)”")
-    }
-
     /// The table `iterate` prints.
     public static func table(_ summary: IterationSummary) -> String {
-        var lines = ["round  score  solid    length mm  printable  critic"]
+        var lines = ["round  score  measured  solid    length mm  printable  critic"]
         for r in summary.rounds {
-            lines.append(String(format: "%@ %5@  %5.1f  %6.3f   %8.3f   %-9@  %@", r.round == summary.best ? "*" : " ",
-                                String(format: "%02d", r.round), r.score, r.solidFraction, r.characteristicLengthMM,
+            let distance = r.measuredDistance.map { String(format: "%6.2f%@", $0, r.measuredMet == true ? "✓" : " ") } ?? "     - "
+            lines.append(String(format: "%@ %5@  %5.1f  %@  %6.3f   %8.3f   %-9@  %@", r.round == summary.best ? "*" : " ",
+                                String(format: "%02d", r.round), r.score, distance, r.solidFraction, r.characteristicLengthMM,
                                 r.printable ? "yes" : "no", r.critic))
         }
-        lines.append("best: " + (summary.best.map { roundFolder($0) } ?? "none") + "; " + summary.stopReason)
+        lines.append("best: " + (summary.best.map { roundFolder($0) } ?? "none")
+                     + (summary.bestReason.map { " (\($0))" } ?? ""))
+        lines.append("stopped: " + summary.stopReason)
         return lines.joined(separator: "\n")
     }
 

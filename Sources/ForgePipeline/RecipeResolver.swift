@@ -39,13 +39,28 @@ public struct ResolvedRecipe: Sendable {
     public var notes: [String] = []
     /// The Cephalo exchange, when a model described the prompt.
     public var exchange: ChatExchange?
+    /// Values the model gave against what the prompt states (the prompt's were kept).
+    public var conflicts: [Conflict] = []
+
+    /// What `describe.json` records when a model described the prompt: where each value
+    /// came from, the conflicts with the prompt and the notes.
+    public func describeRecord() throws -> Data {
+        struct Record: Encodable {
+            var sources: [String: String]
+            var conflicts: [Conflict]
+            var notes: [String]
+        }
+        let record = Record(sources: Dictionary(sources.map { ($0.key, $0.source) }, uniquingKeysWith: { a, _ in a }),
+                            conflicts: conflicts, notes: notes)
+        return try JSONFile.encode(record)
+    }
 }
 
 public enum RecipeResolver {
     public static func resolve(_ request: RecipeRequest, describer: Describer = LocalDescriber()) throws -> ResolvedRecipe {
         var recipe: Recipe
         var sources: [String: String] = [:]
-        var notes: [String] = [], exchange: ChatExchange?
+        var notes: [String] = [], exchange: ChatExchange?, conflicts: [Conflict] = []
         if let reference = request.recipeReference {
             if let prompt = request.prompt, !prompt.isEmpty {
                 throw ResolveError.promptAndRecipe(prompt: prompt)
@@ -54,12 +69,13 @@ public enum RecipeResolver {
             for key in Recipe.keyNames { sources[key] = "recipe \(reference)" }
         } else {
             let prompt = request.prompt ?? RecipeRequest.defaultPrompt
-            let description = try describer.describe(prompt)
+            let description = try describer.describe(prompt, size: request.size)
             recipe = description.recipe
             for (key, words) in description.fromPrompt { sources[key] = "prompt: \"\(words)\"" }
             for (key, value) in description.fromModel { sources[key] = "cephalo: \(value)" }
             notes = description.notes
             exchange = description.exchange
+            conflicts = description.conflicts
         }
         if let size = request.size {
             recipe.size = size
@@ -99,7 +115,7 @@ public enum RecipeResolver {
         try recipe.validate()
         let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }
         let slug = LocalDescriber.slug(recipe.name ?? recipe.prompt ?? "design")
-        return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug, notes: notes, exchange: exchange)
+        return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug, notes: notes, exchange: exchange, conflicts: conflicts)
     }
 }
 

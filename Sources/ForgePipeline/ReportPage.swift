@@ -19,6 +19,10 @@ public enum ReportPage {
         public var summary: String
         public var issues: [String]
         public var isBest: Bool
+        /// How the round's recipe differs from the round before.
+        public var changes: [String] = []
+        /// The measured distance to the target, in words.
+        public var measured: String?
 
         public init(label: String, image: String?, link: String? = nil, score: Double?, summary: String, issues: [String],
                     isBest: Bool) {
@@ -32,27 +36,44 @@ public enum ReportPage {
         }
     }
 
+    /// What a report about an iteration adds: its target, why it stopped and why the best
+    /// round is best.
+    public struct IterationNotes: Sendable {
+        public var target: String
+        /// The target's solid fraction (when it names one), shown as the metrics' target.
+        public var targetSolidFraction: Double?
+        public var lines: [(String, String)]
+    }
+
     /// Writes the report of the design in `folder` (its files as they are now, plus the
     /// report itself).
     /// `assetPrefix` is where the design's montage and plots lie relative to `folder` (for
     /// a report about a design in a subfolder, like an iteration's best round).
     public static func write(into folder: URL, recipe: Recipe, metrics: DesignMetrics, renders: [String],
-                             rounds: [Round] = [], assetPrefix: String = "", heading: String? = nil) throws {
+                             rounds: [Round] = [], assetPrefix: String = "", heading: String? = nil,
+                             iteration: IterationNotes? = nil) throws {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { !$0.hasPrefix(".") }
         let files = Array(Set(names + [fileName] + (assetPrefix.isEmpty ? [OutputLayout.metrics] : []))).sorted()
         let page = html(recipe: recipe, metrics: metrics, renders: renders, files: files, folder: folder, rounds: rounds,
-                        assetPrefix: assetPrefix, heading: heading)
+                        assetPrefix: assetPrefix, heading: heading, iteration: iteration)
         try AtomicFile.write(Data(page.utf8), to: folder.appendingPathComponent(fileName))
     }
 
     static func html(recipe: Recipe, metrics m: DesignMetrics, renders: [String], files: [String], folder: URL,
-                     rounds: [Round], assetPrefix: String = "", heading: String? = nil) -> String {
+                     rounds: [Round], assetPrefix: String = "", heading: String? = nil,
+                     iteration: IterationNotes? = nil) -> String {
         let title = heading ?? recipe.name ?? recipe.prompt ?? "CephaloForge design"
         let exists = { (path: String) in FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path) }
         let verdict = m.printability
         var body = "<h1>\(escape(title))</h1>\n"
-        if let prompt = recipe.prompt { body += "<p class=\"prompt\">“\(escape(prompt))”</p>\n" }
+        if let iteration {
+            body += "<table class=\"iteration\">" + iteration.lines.map {
+                "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
+            }.joined() + "</table>\n"
+        } else if let prompt = recipe.prompt {
+            body += "<p class=\"prompt\">“\(escape(prompt))”</p>\n"
+        }
         body += verdict.printable
             ? "<p class=\"verdict ok\">Printable</p>\n"
             : "<div class=\"verdict bad\"><p>Not printable</p><ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul></div>\n"
@@ -72,7 +93,8 @@ public enum ReportPage {
             body += "<h2>Plots</h2>\n<div class=\"grid\">"
                 + plots.map { "<figure><img src=\"\(href($0))\" alt=\"\(escape($0))\"></figure>" }.joined() + "</div>\n"
         }
-        body += "<h2>Metrics</h2>\n<table>" + metricRows(m, recipe: recipe).map {
+        if iteration != nil { body += "<h2>The best round’s design</h2>\n" }
+        body += "<h2>Metrics</h2>\n<table>" + metricRows(m, recipe: recipe, targetSolidFraction: iteration.map { $0.targetSolidFraction }).map {
             "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
         }.joined() + "</table>\n"
         let recipeText = (try? JSONFile.encode(recipe)).map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -110,6 +132,8 @@ public enum ReportPage {
             .round { border: 1px solid #ddd; border-radius: 0.4rem; padding: 0.5rem; }
             .best { border-color: #1d6b2d; box-shadow: 0 0 0 2px #1d6b2d inset; }
             .files { columns: 2; }
+            .changes { font-size: 0.9rem; color: #444; }
+            .iteration { margin: 0.5rem 0 1rem; }
             @media (max-width: 600px) { .files { columns: 1; } th { width: 50%; } }
             </style>
             </head>
@@ -127,18 +151,26 @@ public enum ReportPage {
                 + (r.link.map { "<a href=\"\(href($0))\">\(label)</a>" } ?? label) + "</h3>"
             if let image = r.image { cell += "<img src=\"\(href(image))\" alt=\"\(escape(r.label))\">" }
             if let score = r.score { cell += "<p><b>Score \(String(format: "%.1f", score)) / 10</b></p>" }
+            if let measured = r.measured { cell += "<p>\(escape(measured))</p>" }
             cell += "<p>\(escape(r.summary))</p>"
+            if !r.changes.isEmpty {
+                cell += "<p class=\"changes\">Changed: " + r.changes.map(escape).joined(separator: "; ") + "</p>"
+            }
             if !r.issues.isEmpty { cell += "<ul>" + r.issues.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
             return cell + "</div>"
         }.joined() + "</div>\n"
     }
 
-    static func metricRows(_ m: DesignMetrics, recipe: Recipe) -> [(String, String)] {
+    /// The metrics table. `targetSolidFraction`, when given, replaces the recipe's own
+    /// target (an iteration's target; nil inside it when the target names no fraction).
+    static func metricRows(_ m: DesignMetrics, recipe: Recipe, targetSolidFraction: Double?? = nil) -> [(String, String)] {
         let s = m.structure
         let kind = m.image.map { "rebuilt from \(URL(fileURLWithPath: $0.source).lastPathComponent)" } ?? recipe.family.rawValue
         var rows: [(String, String)] = [
             ("Structure", "\(kind) \(recipe.mode.rawValue), \(recipe.tiledSize) voxels of \(format(m.voxelSizeMM)) mm"),
-            ("Solid fraction", String(format: "%.4f (target %.4f)", m.solidFraction, m.targetSolidFraction)),
+            ("Solid fraction", targetSolidFraction.map { t in
+                t.map { String(format: "%.4f (target %.4f)", m.solidFraction, $0) } ?? String(format: "%.4f", m.solidFraction)
+            } ?? String(format: "%.4f (target %.4f)", m.solidFraction, m.targetSolidFraction)),
             ("Characteristic length", String(format: "%.3g mm", s.twoPoint.characteristicLengthMM)),
             ("Correlation lengths x, y, z", s.twoPoint.correlationLengthsMM.map { format($0) }.joined(separator: ", ") + " mm"),
             ("Anisotropy", String(format: "%.2f", s.twoPoint.anisotropyRatio)),

@@ -14,6 +14,7 @@ func testConfig(_ server: ScriptedChatServer, model: String = "lamm-mit/Cephalo-
     config.timeoutS = 2
     config.retries = 2
     config.backoffS = 0.05
+    config.memory = ServerMemory(file: TestSupport.temporaryFolder().appendingPathComponent("servers.json"))
     return config
 }
 
@@ -21,7 +22,7 @@ let tinyPNG = ChatImage(name: "preview.png", png: Data([0x89, 0x50, 0x4E, 0x47, 
 
 @Suite("Cephalo client against a loopback chat-completions server", .serialized)
 struct ChatClientTests {
-    @Test("the request: endpoint, model, sampling, text with Phi-3 image tags, PNG data URLs, bearer key")
+    @Test("the request: endpoint, model, sampling, text without image tags by default, PNG data URLs, bearer key")
     func requestShape() throws {
         let server = try ScriptedChatServer([.completion("ok")])
         let client = ChatClient(config: testConfig(server))
@@ -43,7 +44,7 @@ struct ChatClientTests {
         let parts = try #require(messages[0]["content"] as? [[String: Any]])
         #expect(parts.count == 3)
         #expect(parts[0]["type"] as? String == "text")
-        #expect(parts[0]["text"] as? String == "<|image_1|>\n<|image_2|>\nDescribe this.")
+        #expect(parts[0]["text"] as? String == "Describe this.")
         for part in parts.dropFirst() {
             #expect(part["type"] as? String == "image_url")
             let url = try #require((part["image_url"] as? [String: Any])?["url"] as? String)
@@ -54,14 +55,14 @@ struct ChatClientTests {
         #expect(!String(decoding: exchange!.requestBody, as: UTF8.self).contains("sk-test-secret"))
     }
 
-    @Test("image placeholders follow the model family, or the override", arguments: [
-        ("HuggingFaceM4/idefics2-8b", nil, "<image><image>\nQ"),
-        ("lamm-mit/Cephalo-Idefics-2-vision-8b-beta", nil, "<image><image>\nQ"),
+    @Test("explicit image tags are sent as asked, whatever the model", arguments: [
+        ("HuggingFaceM4/idefics2-8b", ImageTagStyle.idefics2, "<image><image>\nQ"),
+        ("lamm-mit/Cephalo-Idefics-2-vision-8b-beta", ImageTagStyle.auto, "Q"),
         ("lamm-mit/Cephalo-Phi-3-vision-128k-4b-beta", ImageTagStyle.none, "Q"),
-        ("llava-hf/llava-1.5-7b", nil, "Q"),
+        ("llava-hf/llava-1.5-7b", ImageTagStyle.llava, "<image>\n<image>\nQ"),
         ("llava-hf/llava-1.5-7b", ImageTagStyle.phi3, "<|image_1|>\n<|image_2|>\nQ"),
     ])
-    func placeholders(model: String, override: ImageTagStyle?, expected: String) throws {
+    func placeholders(model: String, override: ImageTagStyle, expected: String) throws {
         let server = try ScriptedChatServer([.completion("ok")])
         var config = testConfig(server, model: model)
         config.imageTags = override
@@ -100,12 +101,12 @@ struct ChatClientTests {
         }
         var r = try outcome([.error(500, "model crashed")])
         #expect(r.requests == 3)
-        #expect(r.error == .httpStatus(code: 500, message: "model crashed"))
+        #expect(r.error == .httpStatus(code: 500, message: "model crashed", retryAfterS: nil))
         #expect(r.error!.description.contains("HTTP 500: model crashed"))
         r = try outcome([.error(429, "rate")])
-        #expect(r.requests == 3 && r.error == .httpStatus(code: 429, message: "rate"))
+        #expect(r.requests == 3 && r.error == .httpStatus(code: 429, message: "rate", retryAfterS: nil))
         r = try outcome([.error(400, "bad image")])
-        #expect(r.requests == 1 && r.error == .httpStatus(code: 400, message: "bad image"))
+        #expect(r.requests == 1 && r.error == .httpStatus(code: 400, message: "bad image", retryAfterS: nil))
         r = try outcome([.error(401, "no key")])
         #expect(r.requests == 1 && r.error!.description.contains("CEPHALO_API_KEY"))
         r = try outcome([ScriptedChatServer.Reply(body: "<html>gateway</html>")])
@@ -119,8 +120,10 @@ struct ChatClientTests {
         if case .replyTooLarge = r.error {} else { Issue.record("expected too large, got \(String(describing: r.error))") }
         r = try outcome([ScriptedChatServer.Reply(body: "{}", delayS: 3), .completion("late")]) { $0.timeoutS = 1; $0.retries = 0 }
         if case .timedOut = r.error {} else { Issue.record("expected a timeout, got \(String(describing: r.error))") }
-        r = try outcome([ScriptedChatServer.Reply(body: "{}", delayS: 3), .completion("second try")]) { $0.timeoutS = 1; $0.retries = 1 }
-        #expect(r.error == nil && r.requests == 2, "\(String(describing: r.error)), \(r.requests) requests")
+        // A request that timed out is not sent again: the server may still be working on it.
+        r = try outcome([ScriptedChatServer.Reply(body: "{}", delayS: 3), .completion("second try")]) { $0.timeoutS = 1; $0.retries = 2 }
+        if case .timedOut = r.error {} else { Issue.record("expected a timeout, got \(String(describing: r.error))") }
+        #expect(r.requests == 1)
     }
 
     @Test("an unreachable server is retried, then reported")
@@ -173,19 +176,46 @@ struct CephaloLoopTests {
             """
         let server = try ScriptedChatServer([.completion(reply)])
         let describer = ModelDescriber(client: ChatClient(config: testConfig(server)), templates: shippedTemplates)
-        let d = try describer.describe("trabecular bone scaffold, 30% solid, 8 mm cube")
+        let d = try describer.describe("an unusual microstructure, 8 mm cube")
         #expect(d.recipe.family == .spinodal)
         #expect(d.recipe.solidFraction == 0.95)
         #expect(d.recipe.wavelengthMM == 2.5)
         #expect(d.recipe.extentMM == 8)
-        #expect(d.fromModel["solid_fraction"] == "0.95" && d.fromModel["family"] == "Spinodal")
+        #expect(d.fromModel["solid_fraction"] == "0.95" && d.fromModel["family"] == "spinodal")
         #expect(d.fromPrompt["extent_mm"] != nil && d.fromPrompt["solid_fraction"] == nil)
         #expect(d.notes.contains { $0.contains("clamped to 0.95") })
         #expect(d.notes.contains { $0.contains("'colour'") })
         #expect(d.notes.contains { $0.contains("mode") })
         let text = try #require((server.received.first?.json["messages"] as? [[String: Any]])?.first?["content"] as? [[String: Any]])[0]["text"] as? String
-        #expect(text?.contains("trabecular bone scaffold, 30% solid, 8 mm cube") == true)
+        #expect(text?.contains("an unusual microstructure, 8 mm cube") == true)
         #expect(text?.contains("solid_fraction") == true)
+    }
+
+    @Test("describe: what the prompt states wins over the model's reply, and each conflict is said and recorded")
+    func promptWins() throws {
+        let server = try ScriptedChatServer([.completion(#"{"solid_fraction": 0.7, "family": "gyroid", "wavelength_mm": 0.9, "extent_mm": 10}"#)])
+        let describer = ModelDescriber(client: ChatClient(config: testConfig(server)), templates: shippedTemplates)
+        let d = try describer.describe("spinodal foam, 70% porosity, 10 mm cube")
+        #expect(abs(d.recipe.solidFraction - 0.3) < 1e-12 && d.recipe.family == .spinodal)
+        #expect(d.recipe.wavelengthMM == 0.9 && d.fromModel["wavelength_mm"] == "0.9")
+        #expect(d.conflicts.map(\.key).sorted() == ["family", "solid_fraction"])
+        let fraction = try #require(d.conflicts.first { $0.key == "solid_fraction" })
+        #expect(fraction.kept == "0.3" && fraction.model == "0.7" && fraction.words.contains("70% porosity"))
+        #expect(d.notes.contains { $0.contains("the prompt says solid_fraction = 0.3") && $0.contains("Cephalo said 0.7") })
+        // "foam" only implies a wavelength, which the model may refine; extent_mm agrees: no conflict.
+        #expect(!d.conflicts.contains { $0.key == "extent_mm" })
+    }
+
+    @Test("describe: values are judged at the --size given, not the default size")
+    func describeJudgesTheGivenSize() throws {
+        let server = try ScriptedChatServer([.completion(#"{"wavelength_mm": 0.3}"#)])
+        let describer = ModelDescriber(client: ChatClient(config: testConfig(server)), templates: shippedTemplates)
+        // At 32 voxels over 10 mm a voxel is 0.3125 mm: 0.3 mm is below four voxels and is clamped up.
+        let d = try describer.describe("foam, 10 mm cube", size: GridSize(cube: 32))
+        #expect(d.recipe.size == GridSize(cube: 32))
+        #expect(abs(d.recipe.wavelengthMM - 1.25) < 1e-9)
+        #expect(d.notes.contains { $0.contains("clamped") })
+        #expect(throws: Never.self) { try d.recipe.validate() }
     }
 
     @Test("describe falls back to the local describer, saying so, when the reply is unusable",
@@ -232,9 +262,12 @@ struct CephaloLoopTests {
         try RecipeAdjuster.apply("solid_fraction", outcome.critique.adjustments[0].requested!, to: &recipe, warnings: &warnings)
         #expect(abs(recipe.solidFraction - 0.36) < 1e-12)
         let text = try #require((server.received.first?.json["messages"] as? [[String: Any]])?.first?["content"] as? [[String: Any]])[0]["text"] as? String
-        #expect(text?.hasPrefix("<|image_1|>\n") == true)
+        #expect(text?.hasPrefix("<|image_1|>") == false)
         #expect(text?.contains("\"solid_fraction\" : 0.36") == true)
         #expect(text?.contains("a shaded 3D render") == true)
+        // The user's parameters are not offered to the model.
+        #expect(text?.contains("- extent_mm") == false && text?.contains("- seed") == false)
+        #expect(text?.contains("- wavelength_mm") == true)
     }
 
     @Test("critique falls back to the local critic on every failure, saying why", arguments: [

@@ -137,7 +137,7 @@ struct ImageDesignTests {
 
 @Suite("Pictures through Cephalo", .serialized)
 struct ImageCephaloTests {
-    @Test("the picture reaches Cephalo as a PNG data URL with its tag; the reply's kind merges with the picture's numbers")
+    @Test("the picture reaches Cephalo as a PNG data URL; the reply's kind merges with the picture's numbers")
     func pictureToCephalo() throws {
         var fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         fixture.appendPathComponent("Fixtures/gravel.png")
@@ -150,15 +150,17 @@ struct ImageCephaloTests {
         let server = try ScriptedChatServer([.completion(reply)])
         let cli = CLIRunner()
         let out = TestSupport.temporaryFolder().appendingPathComponent("gravel")
-        let r = try cli.run(["generate", "a granular structure like this, 10 mm cube", "--image", fixture.path, "--size", "48",
+        let r = try cli.run(["generate", "a structure like this, 10 mm cube", "--image", fixture.path, "--size", "48",
                              "--out", out.path, "--quiet", "--no-images", "--cephalo-url", server.baseURL.absoluteString])
         #expect(r.status == 0, "\(r.stderr)")
         let sent = try #require(server.received.first).json
         let parts = try #require((sent["messages"] as? [[String: Any]])?.first?["content"] as? [[String: Any]])
         #expect(parts.count == 2)
-        #expect((parts[0]["text"] as? String)?.hasPrefix("<|image_1|>\n") == true)
+        #expect((parts[0]["text"] as? String)?.hasPrefix("<|image_1|>") == false)
         let url = try #require((parts[1]["image_url"] as? [String: Any])?["url"] as? String)
-        #expect(Data(base64Encoded: String(url.dropFirst("data:image/png;base64,".count))) == (try Data(contentsOf: fixture)))
+        let sentFile = TestSupport.temporaryFolder().appendingPathComponent("sent.png")
+        try #require(Data(base64Encoded: String(url.dropFirst("data:image/png;base64,".count)))).write(to: sentFile)
+        #expect(try PNGCodec.readRGB(sentFile) == PNGCodec.readRGB(fixture))  // 192 px: sent at its own size
         let recipe = try RecipeFile.decode(out.appendingPathComponent("recipe.json"))
         #expect(recipe.family == .blob)
         #expect(recipe.name == "gravel-bed")
@@ -169,10 +171,27 @@ struct ImageCephaloTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("describe-reply.json").path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("image_input.png").path))
         // describe says where each value came from.
-        let d = try cli.run(["describe", "a granular structure like this, 10 mm cube", "--image", fixture.path,
+        let d = try cli.run(["describe", "a structure like this, 10 mm cube", "--image", fixture.path,
                              "--cephalo-url", server.baseURL.absoluteString])
         #expect(d.stderr.contains("family: cephalo: blob"))
         #expect(d.stderr.contains("solid_fraction: image (Otsu's threshold)"))
         #expect(d.stderr.contains("wavelength_mm: image statistics"))
+        // describe.json records where each value came from.
+        let record = try String(contentsOf: out.appendingPathComponent("describe.json"), encoding: .utf8)
+        #expect(record.contains("\"family\" : \"cephalo: blob\""))
+    }
+
+    @Test("a large picture goes to Cephalo scaled down to 512 pixels, its aspect kept")
+    func describePictureIsScaled() throws {
+        var image = RGBImage(width: 1200, height: 600)
+        for x in 0..<600 { image.fill(x: x, y: 0, width: 1, height: 600, color: SIMD3(0, 0, 0)) }
+        let file = TestSupport.temporaryFolder().appendingPathComponent("wide.png")
+        try PNGCodec.write(image, to: file)
+        let sent = try ModelPictures.describePicture(at: file.path)
+        let back = TestSupport.temporaryFolder().appendingPathComponent("back.png")
+        try sent.png.write(to: back)
+        let decoded = try PNGCodec.readRGB(back)
+        #expect(decoded.width == 512 && decoded.height == 256)
+        #expect(decoded[10, 100] == SIMD3(0, 0, 0) && decoded[500, 100] == SIMD3(255, 255, 255))
     }
 }

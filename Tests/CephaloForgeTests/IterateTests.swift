@@ -77,6 +77,97 @@ struct IterateTests {
     }
 }
 
+/// A critic that never trusts the numbers: it scores what it is told to.
+struct ScriptedCritic: Critic {
+    var judge: @Sendable (CritiqueRequest) -> Critique
+
+    func critique(_ request: CritiqueRequest) -> CritiqueOutcome {
+        CritiqueOutcome(critique: judge(request), critic: "scripted", warnings: [], exchange: nil)
+    }
+}
+
+@Suite("iterate: what is measured outranks what a model says", .serialized)
+struct IterationTrustTests {
+    @Test("an oscillating critic cannot make the far-off round best")
+    func oscillatingCritic() throws {
+        let target = "spinodal foam, 25% solid, wavelength 1.5 mm, 10 mm cube"
+        var start = try LocalDescriber().describe(target).recipe
+        start.size = GridSize(cube: 48)
+        // It loves 45% and pushes there, then back: the measurements say 25% is right.
+        let critic = ScriptedCritic { request in
+            let dense = request.recipe.solidFraction > 0.35
+            return Critique(score: dense ? 9 : 4, summary: dense ? "lovely" : "too sparse", issues: [],
+                            adjustments: [.init(parameter: "solid_fraction", value: .number(dense ? 0.25 : 0.45), reason: "taste")],
+                            satisfied: false)
+        }
+        let summary = try Iteration.run(target: target, start: start, into: TestSupport.temporaryFolder(), rounds: 6,
+                                        options: IterateTests.fastOptions, critic: critic)
+        let best = try #require(summary.rounds.first { $0.round == summary.best })
+        #expect(abs(best.solidFraction - 0.25) < 0.03, "best round \(best.round) at \(best.solidFraction)")
+        #expect(summary.rounds.count < 6, "it should stop on the plateau: \(summary.stopReason)")
+        #expect(summary.stopReason.contains("no round improved"))
+    }
+
+    @Test("a hallucinating critic (satisfied with a far-off design) does not end the loop; the measurements steer")
+    func hallucinatingCritic() throws {
+        let critic = ScriptedCritic { _ in Critique(score: 10, summary: "perfect", issues: [], adjustments: [], satisfied: true) }
+        let folder = TestSupport.temporaryFolder()
+        let summary = try Iteration.run(target: IterateTests.target, start: IterateTests.wrongStart(), into: folder,
+                                        rounds: 5, options: IterateTests.fastOptions, critic: critic)
+        #expect(summary.rounds.count >= 2)
+        #expect(summary.rounds.first?.measuredMet == false)
+        let best = try #require(summary.rounds.first { $0.round == summary.best })
+        #expect(best.round > 1 && best.measuredMet == true, "\(summary.rounds.map { ($0.round, $0.measuredDistance ?? -1) })")
+        #expect(summary.rounds.dropFirst().allSatisfy { $0.changesFrom == "measurements" })
+        #expect(summary.stopReason.contains("meets the target as measured"))
+        // The report shows the target, why it stopped, each round's changes and the real target fraction.
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains(IterateTests.target))
+        #expect(html.contains("Stopped") && html.contains("meets the target as measured"))
+        #expect(html.contains("Changed: solid_fraction 0.5 → 0.3"))
+        #expect(html.contains("(proposed by the measurements)"))
+        #expect(html.contains("(target 0.3000)") && !html.contains("(target 0.5000)"))
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("iteration.json"))) as? [String: Any]
+        #expect((saved?["stop_reason"] as? String)?.contains("meets the target") == true)
+        #expect(((saved?["target_asks"] as? [String: Any])?["solid_fraction"] as? Double) == 0.3)
+    }
+
+    static func record(_ round: Int, score: Double, satisfied: Bool = false, distance: Double, met: Bool) -> RoundRecord {
+        RoundRecord(round: round, folder: Iteration.roundFolder(round), score: score, satisfied: satisfied, summary: "",
+                    issues: [], critic: "test", solidFraction: 0.3, characteristicLengthMM: 1.5, printable: true,
+                    measuredDistance: distance, measuredMet: met, measuredIssues: [], changes: [], changesFrom: nil, warnings: [])
+    }
+
+    @Test("ties: a round that satisfies measurements and critic is never ranked below one that does not")
+    func satisfiedRoundWinsTies() {
+        let scores = [3.0, 6, 8, 9, 9]
+        let rounds = scores.enumerated().map { Self.record($0.offset + 1, score: $0.element, satisfied: $0.offset == 4, distance: 0.5, met: true) }
+        #expect(IterationRanking.best(rounds)?.round == 5)
+        #expect(IterationRanking.stopReason(rounds)?.contains("round 5 meets the target") == true)
+        // Without the satisfied round, the highest score among met rounds wins, the earliest on a tie.
+        #expect(IterationRanking.best(Array(rounds.prefix(4)))?.round == 4)
+        #expect(IterationRanking.best([Self.record(1, score: 9, distance: 0.5, met: true), Self.record(2, score: 9, distance: 0.5, met: true)])?.round == 1)
+    }
+
+    @Test("plateaus: a flat score does not stop the loop while the measurements improve; a flat distance does")
+    func plateaus() {
+        // Scores 6, 6, 6 while the measured distance falls: go on.
+        let moving = [Self.record(1, score: 6, distance: 9, met: false), Self.record(2, score: 6, distance: 5, met: false),
+                      Self.record(3, score: 6, distance: 2, met: false)]
+        for n in 1...3 { #expect(IterationRanking.stopReason(Array(moving.prefix(n))) == nil) }
+        // A far-off round with a high score never beats a close one.
+        #expect(IterationRanking.isBetter(Self.record(2, score: 6, distance: 2, met: false),
+                                          than: Self.record(1, score: 10, distance: 9, met: false)))
+        // Two rounds without improving on the best: stop. (Distances within 1% tie, and the score decides.)
+        #expect(IterationRanking.isBetter(Self.record(2, score: 8, distance: 2.01, met: false),
+                                          than: Self.record(1, score: 6, distance: 2, met: false)))
+        let flat = [Self.record(1, score: 6, distance: 2, met: false), Self.record(2, score: 7, distance: 3, met: false),
+                    Self.record(3, score: 8, distance: 2.5, met: false)]
+        #expect(IterationRanking.stopReason(Array(flat.prefix(2))) == nil)
+        #expect(IterationRanking.stopReason(flat)?.contains("no round improved on round 1") == true)
+    }
+}
+
 @Suite("iterate and critique through the command line", .serialized)
 struct IterateCommandTests {
     @Test("iterate with Cephalo: each round keeps the exchange; failures fall back; the API key is never written or logged")
@@ -122,10 +213,37 @@ struct IterateCommandTests {
             let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(!text.contains("sk-never-show-this"), "\(name)")
         }
-        // The model saw the render and the montage when GL exists, the montage otherwise.
+        // The model saw one picture: the render beside the montage (the montage alone without GL).
         let sent = try #require(server.received.first).json
         let parts = try #require((sent["messages"] as? [[String: Any]])?.first?["content"] as? [[String: Any]])
-        #expect(parts.count == (glAvailable ? 3 : 2))
+        #expect(parts.count == 2 && parts[1]["type"] as? String == "image_url")
+        let url = try #require((parts[1]["image_url"] as? [String: Any])?["url"] as? String)
+        let png = try #require(Data(base64Encoded: String(url.dropFirst("data:image/png;base64,".count))))
+        let sheetFile = TestSupport.temporaryFolder().appendingPathComponent("sheet.png")
+        try png.write(to: sheetFile)
+        let sheet = try PNGCodec.readRGB(sheetFile)
+        #expect(sheet.width == CritiqueSheet.width && sheet.height == CritiqueSheet.height)
+        // The stop reason and the best round are printed.
+        #expect(r.stdout.contains("stopped: ") && r.stdout.contains("best: rounds/"))
+    }
+
+    @Test("a finished loop run again sends no request and rewrites nothing")
+    func rerunSendsNothing() throws {
+        let server = try ScriptedChatServer([.completion(#"{"score": 9, "summary": "fine", "satisfied": true, "adjustments": []}"#)])
+        let cli = CLIRunner()
+        let out = TestSupport.temporaryFolder().appendingPathComponent("loop")
+        let arguments = ["iterate", "spinodal foam, 30% solid, wavelength 1.5 mm, 10 mm cube", "--size", "40", "--rounds", "2",
+                         "--out", out.path, "--cephalo-url", server.baseURL.absoluteString, "--no-images"]
+        var r = try cli.run(arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        let sent = server.received.count
+        #expect(sent >= 2)  // describe, then one critique per round
+        let summaryBefore = try Data(contentsOf: out.appendingPathComponent("iteration.json"))
+        r = try cli.run(arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(server.received.count == sent, "a rerun sent \(server.received.count - sent) requests")
+        #expect(r.stderr.contains("resuming"))
+        #expect(try Data(contentsOf: out.appendingPathComponent("iteration.json")) == summaryBefore)
     }
 
     @Test("critique DIR writes critique.json with the local critic; a bad URL is a one-line error")

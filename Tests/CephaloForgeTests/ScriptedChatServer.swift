@@ -11,6 +11,12 @@ final class ScriptedChatServer: @unchecked Sendable {
         var status: Int = 200
         var body: String
         var delayS: Double = 0
+        /// Extra response headers (Retry-After, Location, Content-Encoding …).
+        var headers: [String: String] = [:]
+        /// The body as sent, when it is not `body`'s UTF-8 (a gzip bomb, say).
+        var rawBody: Data?
+        /// Sends the head, then chunks of `body` for ever (a reply that never ends).
+        var endless = false
 
         /// A chat completion whose message content is `text`.
         static func completion(_ text: String) -> Reply {
@@ -40,18 +46,27 @@ final class ScriptedChatServer: @unchecked Sendable {
     let port: Int
     private let lock = NSLock()
     private var script: [Reply]
+    /// Answers each request by rule instead of from the script.
+    private var responder: (@Sendable (Received) -> Reply)?
+
+    /// A server that answers by `rule`.
+    convenience init(address: String = "127.0.0.1", rule: @escaping @Sendable (Received) -> Reply) throws {
+        try self.init([.completion("unused")], address: address)
+        lock.withLock { responder = rule }
+    }
     private var served = 0
     private var log: [Received] = []
 
-    init(_ replies: [Reply]) throws {
+    init(_ replies: [Reply], address: String = "127.0.0.1") throws {
         script = replies
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        let host = address
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -62,13 +77,16 @@ final class ScriptedChatServer: @unchecked Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
+        self.host = host
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
 
     enum ServerError: Error { case cannotListen }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    private(set) var host = "127.0.0.1"
+
+    var baseURL: URL { URL(string: "http://\(host):\(port)/v1")! }
 
     var received: [Received] { lock.withLock { log } }
 
@@ -120,25 +138,41 @@ final class ScriptedChatServer: @unchecked Sendable {
             guard n > 0 else { return }
             body.append(contentsOf: chunk[0..<n])
         }
-        let reply: Reply = lock.withLock {
-            log.append(Received(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body))
+        let received = Received(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
+        let (reply, rule): (Reply, (@Sendable (Received) -> Reply)?) = lock.withLock {
+            log.append(received)
             let r = script[min(served, script.count - 1)]
             served += 1
-            return r
+            return (r, responder)
         }
-        if reply.delayS > 0 { Thread.sleep(forTimeInterval: reply.delayS) }
-        let payload = Data(reply.body.utf8)
-        let response = "HTTP/1.1 \(reply.status) Scripted\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
-        var out = Data(response.utf8)
-        out.append(payload)
-        out.withUnsafeBytes { raw in
+        let answer = rule?(received) ?? reply
+        if answer.delayS > 0 { Thread.sleep(forTimeInterval: answer.delayS) }
+        let payload = answer.rawBody ?? Data(answer.body.utf8)
+        var response = "HTTP/1.1 \(answer.status) Scripted\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        for (name, value) in answer.headers { response += "\(name): \(value)\r\n" }
+        response += answer.endless ? "Transfer-Encoding: chunked\r\n\r\n" : "Content-Length: \(payload.count)\r\n\r\n"
+        guard send(Data(response.utf8), to: connection) else { return }
+        if answer.endless {
+            var chunk = Data(String(payload.count, radix: 16).utf8)
+            chunk.append(contentsOf: Array("\r\n".utf8))
+            chunk.append(payload)
+            chunk.append(contentsOf: Array("\r\n".utf8))
+            while send(chunk, to: connection) {}
+        } else {
+            _ = send(payload, to: connection)
+        }
+    }
+
+    /// Writes all of `data`; false once the peer is gone.
+    private func send(_ data: Data, to connection: Int32) -> Bool {
+        data.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
-                let n = write(connection, raw.baseAddress! + sent, raw.count - sent)
-                if n <= 0 { break }
+                let n = Glibc.send(connection, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                if n <= 0 { return false }
                 sent += n
             }
+            return true
         }
     }
 }
