@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, imports pointing down only:
 //   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics → FFT → Core
-//   C targets (CFFTW, CPNG, CAssimp, CDeflate, CGL, COpenBLAS) are each imported by exactly one Swift target.
+//   C targets (CFFTW, CPNG, CAssimp, CDeflate, CGL, COpenBLAS, CFileSystem) are each imported by exactly one Swift target.
 let package = Package(
     name: "CephaloForge",
     platforms: [.macOS(.v13)],
@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "CGL", linkerSettings: [.linkedLibrary("EGL"), .linkedLibrary("GL")]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CMemory"),
+        .target(name: "CFileSystem"),
         .target(name: "CDeflate", linkerSettings: [.linkedLibrary("z")]),
 
         // Core values
@@ -52,7 +53,7 @@ let package = Package(
 
         // Pipeline, umbrella and CLI
         .target(name: "ForgePipeline", dependencies: [
-            "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
+            "ForgeCore", "CFileSystem", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
             "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics",
         ]),
         .target(name: "CephaloForge", dependencies: [

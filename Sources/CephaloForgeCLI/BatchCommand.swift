@@ -44,6 +44,7 @@ struct BatchRunCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        try validateOut(out)
         guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must lie in 1…256") }
         if let memoryGB, !(memoryGB > 0) { throw ValidationError("--memory-gb must be greater than 0") }
         if let shard, Self.parseShard(shard) == nil {
@@ -99,6 +100,7 @@ struct BatchMergeCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
+        try validateOut(out)
         guard !folders.isEmpty else { throw ValidationError("name at least one batch folder to merge") }
     }
 

@@ -27,6 +27,8 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar on stderr.")
     var quiet = false
 
+    func validate() throws { try validateOut(out) }
+
     func run() throws {
         try reportingErrors {
             // With a server and a picture, Cephalo sees the picture too (scaled down).

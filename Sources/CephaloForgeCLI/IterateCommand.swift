@@ -43,6 +43,7 @@ struct IterateCommand: ParsableCommand {
     }
 
     func validate() throws {
+        try validateOut(out)
         guard (1...Iteration.maxRounds).contains(rounds) else { throw ValidationError("--rounds must lie in 1…20") }
         for name in allowed where !RecipeAdjuster.userParameters.contains(name) {
             throw ValidationError("--allow-adjust: '\(name)' is not one of " + RecipeAdjuster.userParameters.joined(separator: ", ")

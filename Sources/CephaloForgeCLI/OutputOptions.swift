@@ -36,6 +36,11 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("anti-alias"), help: "Grey edges in printer slices (4 × 4 supersampling).")
     var antiAlias = false
 
+    @Flag(name: .customLong("keep-other-files"), help: ArgumentHelp(
+        "Keep files of an earlier design in the output folder that this run does not write "
+            + "(by default the folder is replaced whole and holds exactly this run's files)."))
+    var keepOtherFiles = false
+
     func validate() throws {
         do {
             _ = try MeshFormat.list(format)
@@ -62,12 +67,14 @@ struct OutputOptions: ParsableArguments {
     }
 
     var designOptions: DesignOptions {
-        DesignOptions(
+        var options = DesignOptions(
             meshFormats: (try? MeshFormat.list(format)) ?? [.stl],
             volumeFormats: volume.flatMap { try? VolumeFormat.list($0) } ?? [],
             sixteenBitSlices: slices16, smoothingIterations: smooth,
             printerStack: printerPixelUM.map {
                 PrinterSliceStack(pixelUM: $0, layerUM: layerUM, resolution: resolution ?? (2560, 1440), antiAliased: antiAlias)
             }, maxTriangles: maxTriangles)
+        options.keepOtherFiles = keepOtherFiles
+        return options
     }
 }

@@ -20,6 +20,7 @@ struct RenderCommand: ParsableCommand {
     var out: String?
 
     func validate() throws {
+        try validateOut(out)
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("\(path) does not exist; pass a design folder or a mesh file")
         }

@@ -63,3 +63,10 @@ enum Summary {
         return lines.joined(separator: "\n")
     }
 }
+
+/// Refuses an `--out` that names nothing.
+func validateOut(_ out: String?) throws {
+    if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("--out is empty: name the folder to write into")
+    }
+}

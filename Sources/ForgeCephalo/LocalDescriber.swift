@@ -47,6 +47,8 @@ public struct LocalDescriber: Describer {
     }
 
     /// A folder-friendly name: lowercase letters, digits and dashes, at most 48 characters.
+    /// Text without a letter or digit of ASCII (a prompt in another script) becomes
+    /// `design-` and eight hex digits of its hash, so different prompts get different folders.
     public static func slug(_ text: String) -> String {
         var out = ""
         var dash = false
@@ -64,6 +66,15 @@ public struct LocalDescriber: Describer {
             out = String(out.prefix(48))
             while out.hasSuffix("-") { out.removeLast() }
         }
-        return out.isEmpty ? "design" : out
+        guard out.isEmpty else { return out }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return "design" }
+        var hash: UInt32 = 0x811c9dc5
+        for byte in trimmed.utf8 { hash = (hash ^ UInt32(byte)) &* 0x01000193 }
+        return "design-" + String(hash, radix: 16).leftPadded(to: 8)
     }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

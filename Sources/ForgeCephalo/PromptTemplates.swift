@@ -13,7 +13,10 @@ public struct PromptTemplates: Sendable {
     public init(folder: URL) throws(CephaloError) {
         func read(_ name: String) throws(CephaloError) -> String {
             let url = folder.appendingPathComponent(name)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw .templateMissing(path: url.path) }
+            // A regular file of at most 256 KiB (not a FIFO, which would block).
+            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]),
+                  values.isRegularFile == true, (values.fileSize ?? .max) <= 256 << 10,
+                  let text = try? String(contentsOf: url, encoding: .utf8) else { throw .templateMissing(path: url.path) }
             return text
         }
         describe = try read(Self.describeFile)

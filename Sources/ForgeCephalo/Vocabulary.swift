@@ -71,7 +71,7 @@ enum Vocabulary {
     }
 
     static func applyFraction(_ text: PromptText, _ recipe: inout Recipe, _ from: inout [String: String]) {
-        let number = #"(\d+(?:\.\d+)?)"#
+        let number = #"(?<![\d.])(\d+(?:\.\d+)?(?:e[+-]?\d+)?)"#
         let solidWords = #"(?:solid|dense|density|infill|fill|filled|material|volume fraction)"#
         let voidWords = #"(?:porosity|porous|pores?|void|voids|empty|open)"#
         let rules: [(String, Bool, Bool)] = [
@@ -116,7 +116,7 @@ enum Vocabulary {
     }
 
     static func applyLengths(_ text: PromptText, _ recipe: inout Recipe, _ from: inout [String: String]) {
-        let pattern = #"(\d+(?:\.\d+)?)\s*(mm|millimet(?:er|re)s?|µm|um|microns?|micromet(?:er|re)s?|cm)\b"#
+        let pattern = #"(?<![\d.])(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(mm|millimet(?:er|re)s?|µm|um|microns?|micromet(?:er|re)s?|cm)\b"#
         var extentSet = false
         for m in text.matches(pattern) {
             guard let value = Double(m.groups[0]) else { continue }

@@ -2,6 +2,11 @@ extension Recipe {
     /// Bounds that every recipe must satisfy before anything is generated.
     public enum Limits {
         public static let minimumSamples = 8
+        /// The most samples along one axis (before tiling): far above what memory allows in
+        /// 3D, and small enough that every product of sizes and tile counts fits an Int.
+        public static let maximumSamples = 1 << 16
+        /// The largest part edge (10 m): larger is a typing slip, not a print.
+        public static let maximumExtentMM = 10_000.0
         public static let bandwidth: ClosedRange<Double> = 0.02...2
     }
 
@@ -11,10 +16,15 @@ extension Recipe {
             throw RecipeError.outOfRange(key: "solid_fraction", value: "\(solidFraction)",
                                          rule: "must lie strictly between 0 and 1 (e.g. 0.3 for 30% solid)")
         }
-        guard extentMM.isFinite, extentMM > 0 else {
-            throw RecipeError.outOfRange(key: "extent_mm", value: "\(extentMM)", rule: "must be greater than 0")
+        guard extentMM.isFinite, extentMM > 0, extentMM <= Limits.maximumExtentMM else {
+            throw RecipeError.outOfRange(key: "extent_mm", value: "\(extentMM)",
+                                         rule: "must be greater than 0 and at most \(Int(Limits.maximumExtentMM)) mm")
         }
-        let m = Limits.minimumSamples
+        let m = Limits.minimumSamples, top = Limits.maximumSamples
+        guard size.nx <= top, size.ny <= top, size.nz <= top, size.nz >= 1 else {
+            throw RecipeError.outOfRange(key: "size", value: size.description,
+                                         rule: "allows at most \(top) samples per axis")
+        }
         guard size.nx >= m, size.ny >= m, size.nz >= m || size.nz == 1 else {
             throw RecipeError.outOfRange(key: "size", value: size.description,
                                          rule: "needs at least \(m) samples per axis (depth 1 for a 2D field)")

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Checks made before a file given by a user is opened: it must exist and be a regular
 /// file (a FIFO, a device or a folder would block or make no sense), and it may not be
@@ -33,5 +36,17 @@ public enum InputFile {
         do { return try Data(contentsOf: url) } catch {
             throw FormatError.cannotRead(path: url.path, reason: error.localizedDescription)
         }
+    }
+
+    /// The first `bytes` bytes of a regular file (fewer when it is shorter).
+    public static func head(_ url: URL, bytes: Int) throws -> Data {
+        try requireRegular(url)
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw FormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: bytes)
+        let n = Glibc.read(fd, &buffer, bytes)
+        guard n >= 0 else { throw FormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno))) }
+        return Data(buffer.prefix(n))
     }
 }

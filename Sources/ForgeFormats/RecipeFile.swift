@@ -7,6 +7,9 @@ public enum RecipeFile {
     /// Loads `reference`: a path to a `.json`, `.yaml` or `.yml` file, or the name of a
     /// template in one of `templateFolders`. Missing keys take `Recipe.defaults`.
     public static func load(_ reference: String, templateFolders: [URL]) throws -> Recipe {
+        guard !reference.isEmpty else {
+            throw FormatError.cannotRead(path: "\"\"", reason: "the recipe name is empty; give a file or a template name")
+        }
         let direct = URL(fileURLWithPath: reference)
         if FileManager.default.fileExists(atPath: direct.path) {
             return try decode(direct)
@@ -29,17 +32,19 @@ public enum RecipeFile {
     }
 
     /// Decodes one recipe file; the format follows the extension (JSON unless .yaml/.yml).
+    /// A regular file of at most 1 MiB, nesting at most 32 levels, with no key given twice.
     public static func decode(_ url: URL) throws -> Recipe {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw FormatError.cannotRead(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try InputFile.read(url, maximumBytes: StructuredText.maximumBytes)
         do {
             if ["yaml", "yml"].contains(url.pathExtension.lowercased()) {
                 let text = String(decoding: data, as: UTF8.self)
+                try StructuredText.checkYAML(text)
                 return try YAMLDecoder().decode(Recipe.self, from: text)
             }
+            try StructuredText.checkJSON(data)
             return try JSONDecoder().decode(Recipe.self, from: data)
+        } catch let problem as StructuredText.Problem {
+            throw FormatError.recipe(path: url.path, reason: problem.reason)
         } catch let error as RecipeError {
             throw FormatError.recipe(path: url.path, reason: error.description)
         } catch let DecodingError.dataCorrupted(context) {

@@ -82,13 +82,18 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     }
 
     /// Reads a sweep file (YAML, or JSON, which YAML reads too).
+    /// A regular file of at most 1 MiB, nesting at most 32 levels, with no key given twice.
     public static func load(_ url: URL) throws -> SweepSpec {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FormatError.cannotRead(path: url.path, reason: error.localizedDescription)
+        let data = try InputFile.read(url, maximumBytes: StructuredText.maximumBytes)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw FormatError.sweep(path: url.path, reason: "it is not UTF-8 text")
         }
         do {
+            if text.first(where: { !$0.isWhitespace }) == "{" { try StructuredText.checkJSON(data) }
+            try StructuredText.checkYAML(text)
             return try YAMLDecoder().decode(SweepSpec.self, from: text)
+        } catch let problem as StructuredText.Problem {
+            throw FormatError.sweep(path: url.path, reason: problem.reason)
         } catch let FormatError.sweep(_, reason) {
             throw FormatError.sweep(path: url.path, reason: reason)
         } catch let DecodingError.keyNotFound(key, _) {

@@ -11,6 +11,8 @@ final class PlanePainter {
     private let marked: UnsafeMutablePointer<UInt64>
     /// Per nearby plane, the next centre of its run still to paint.
     private let cursors: UnsafeMutablePointer<Int>
+    /// A max-heap of nearby planes keyed by the squared radius of their next centre.
+    private let heap: UnsafeMutablePointer<(m: Int32, slot: Int32)>
 
     /// For planes of `size`, with balls reaching at most `reach` planes away.
     init(size: GridSize, reach: Int) {
@@ -19,40 +21,73 @@ final class PlanePainter {
         wordsPerRow = (size.nx + 63) / 64
         marked = .allocate(capacity: wordsPerRow * size.ny)
         cursors = .allocate(capacity: 2 * reach + 1)
+        heap = .allocate(capacity: 2 * reach + 1)
     }
 
     func release() {
         marked.deallocate()
         cursors.deallocate()
+        heap.deallocate()
     }
 
     /// Raises every voxel of `plane` (plane `z`) to the diameter of the largest ball that
     /// holds it, among the centres of `centres` (plane z′ at `runs[z′]..<runs[z′ + 1]`, each
     /// run sorted by squared radius, largest first, none above `largest`).
+    ///
+    /// The runs are merged largest first through a heap of the nearby planes, so the work
+    /// is the centres that reach the plane (times log of the planes), whatever the radii.
     func paint(_ plane: UnsafeMutablePointer<Float>, z: Int, centres: UnsafePointer<LocalThickness.RidgeCentre>,
                runs: [Int], largest: Int, halfWidths: UnsafeBufferPointer<Int32>) {
         marked.update(repeating: 0, count: wordsPerRow * size.ny)
         let low = max(0, z - reach), high = min(size.nz - 1, z + reach)
-        for cz in low...high { cursors[cz - low] = runs[cz] }
         let rows = Rows(plane: plane, marked: marked, nx: size.nx, ny: size.ny, wordsPerRow: wordsPerRow)
-        var m = largest
-        while m > 0 {
-            for cz in low...high {
-                let offset2 = (z &- cz) &* (z &- cz)
-                guard m > offset2 else { continue }
-                var i = cursors[cz &- low]
-                let end = runs[cz &+ 1]
-                let (up, down) = (z &- cz, cz &- z)
-                while i < end && Int(centres[i].radiusSquared) == m {
-                    let c = centres[i]
-                    if up < Int(c.above) && down < Int(c.below) {
-                        Self.paintDisc(c, into: rows, discSquared: m &- offset2, halfWidths: halfWidths)
-                    }
-                    i &+= 1
-                }
-                cursors[cz &- low] = i
+        // A run's centres reach the plane while their squared radius exceeds the squared
+        // distance between the planes; each run is sorted, largest first.
+        var count = 0
+        for cz in low...high {
+            let i = runs[cz]
+            cursors[cz &- low] = i
+            if i < runs[cz &+ 1], Int(centres[i].radiusSquared) > (z &- cz) &* (z &- cz) {
+                heap[count] = (centres[i].radiusSquared, Int32(cz &- low))
+                count &+= 1
             }
-            m &-= 1
+        }
+        var k = count / 2
+        while k > 0 { k &-= 1; siftDown(k, count: count) }
+        while count > 0 {
+            let slot = Int(heap[0].slot), cz = low &+ slot
+            let offset2 = (z &- cz) &* (z &- cz)
+            let (up, down) = (z &- cz, cz &- z)
+            var i = cursors[slot]
+            let c = centres[i]
+            if up < Int(c.above) && down < Int(c.below) {
+                Self.paintDisc(c, into: rows, discSquared: Int(c.radiusSquared) &- offset2, halfWidths: halfWidths)
+            }
+            i &+= 1
+            cursors[slot] = i
+            if i < runs[cz &+ 1], Int(centres[i].radiusSquared) > offset2 {
+                heap[0] = (centres[i].radiusSquared, Int32(slot))
+            } else {
+                count &-= 1
+                heap[0] = heap[count]
+            }
+            siftDown(0, count: count)
+        }
+    }
+
+    @inline(__always)
+    private func siftDown(_ start: Int, count: Int) {
+        var parent = start
+        while true {
+            let left = 2 &* parent &+ 1
+            guard left < count else { return }
+            let right = left &+ 1
+            let larger = right < count && heap[right].m > heap[left].m ? right : left
+            guard heap[larger].m > heap[parent].m else { return }
+            let swap = heap[parent]
+            heap[parent] = heap[larger]
+            heap[larger] = swap
+            parent = larger
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 
 /// One row of a batch manifest.
 public struct ManifestRow: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case done, failed, pending }
+    /// `missing`: listed as done by a shard, but its folder is gone (merge only).
+    public enum Status: String, Codable, Sendable { case done, failed, pending, missing }
 
     public var id: String
     public var index: Int
@@ -39,29 +40,70 @@ public struct ManifestRow: Codable, Sendable, Equatable {
                                   "watertight", "printable", "seconds", "files", "error"]
 }
 
-/// manifest.json and manifest.csv of a batch folder: one row per variant, rewritten whole
-/// (atomically) each time a variant finishes, so a reader never sees a truncated manifest.
+/// manifest.json and manifest.csv of a batch folder: one row per variant, written whole
+/// (atomically) when the batch starts and when it ends, so a reader never sees a truncated
+/// manifest; while it runs, each finished variant appends one line to manifest.journal.
 public struct BatchManifest: Codable, Sendable {
     public var sweep: String
+    /// A hash of the sweep's content (the file's settings and its base recipe): shards of
+    /// one sweep share it, so they can be merged and others refused.
+    public var sweepHash: String?
     public var shard: String?
     public var parameters: [String]
     public var variants: [ManifestRow]
 
     public static let jsonName = "manifest.json"
     public static let csvName = "manifest.csv"
+    public static let journalName = "manifest.journal"
+
+    enum CodingKeys: String, CodingKey {
+        case sweep, shard, parameters, variants
+        case sweepHash = "sweep_hash"
+    }
+
+    public init(sweep: String, sweepHash: String? = nil, shard: String?, parameters: [String], variants: [ManifestRow]) {
+        self.sweep = sweep
+        self.sweepHash = sweepHash
+        self.shard = shard
+        self.parameters = parameters
+        self.variants = variants
+    }
 
     public func write(into folder: URL) throws {
         try JSONFile.write(self, to: folder.appendingPathComponent(Self.jsonName))
         try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent(Self.csvName))
     }
 
+    /// Reads manifest.json, with the rows a journal left by an interrupted batch adds.
     public static func read(_ folder: URL) throws -> BatchManifest {
         let url = folder.appendingPathComponent(jsonName)
+        var manifest: BatchManifest
         do {
-            return try JSONDecoder().decode(BatchManifest.self, from: Data(contentsOf: url))
+            manifest = try JSONDecoder().decode(BatchManifest.self, from: InputFile.read(url, maximumBytes: 1 << 30))
         } catch {
             throw FormatError.cannotRead(path: url.path, reason: "not a batch manifest (\(error))")
         }
+        let journal = folder.appendingPathComponent(journalName)
+        if let data = try? InputFile.read(journal, maximumBytes: 1 << 30) {
+            var rows = Dictionary(manifest.variants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                if let row = try? JSONDecoder().decode(ManifestRow.self, from: Data(line)) { rows[row.id] = row }
+            }
+            manifest.variants = rows.values.sorted { ($0.index, $0.id) < ($1.index, $1.id) }
+        }
+        return manifest
+    }
+
+    /// Appends `row` as one JSON line to the journal (a constant cost per variant).
+    static func append(_ row: ManifestRow, toJournalIn folder: URL) throws {
+        let url = folder.appendingPathComponent(journalName)
+        var line = try JSONEncoder().encode(row)
+        line.append(UInt8(ascii: "\n"))
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FormatError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count else { throw FormatError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
     }
 
     /// RFC 4180 CSV: a header, then one line per variant.

@@ -27,8 +27,8 @@ public struct BatchOutcome: Sendable {
     public var notes: [String]
 }
 
-/// Runs the variants of a sweep into DIR/variants/ID/, several at once, writing the
-/// manifest as each finishes. Complete variants are skipped after checking their files;
+/// Runs the variants of a sweep into DIR/variants/ID/, several at once, journaling each as
+/// it finishes (the manifest is written whole at the start and the end). Complete variants are skipped after checking their files;
 /// incomplete ones are made again; a failed variant is recorded and the batch goes on.
 public enum BatchRun {
     public static func run(_ sweep: Sweep, into folder: URL, options: BatchOptions,
@@ -54,9 +54,11 @@ public enum BatchRun {
             }
         }
         let skipped = selected.count - pending.count
-        let manifestBase = BatchManifest(sweep: options.sweepName, shard: options.shard.map { "\($0.index)/\($0.count)" },
+        let manifestBase = BatchManifest(sweep: options.sweepName, sweepHash: sweep.contentHash,
+                                         shard: options.shard.map { "\($0.index)/\($0.count)" },
                                          parameters: sweep.parameterNames, variants: [])
         try writeManifest(manifestBase, state: state, into: folder)
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(BatchManifest.journalName))
         if skipped > 0 { log("\(skipped) of \(selected.count) variants already complete; skipped") }
 
         let work = pending
@@ -80,7 +82,7 @@ public enum BatchRun {
                 }
                 row.seconds = Date().timeIntervalSince(t0)
                 let (done, finished) = state.finish(variant.index, row: row, countsFinished: true)
-                do { try writeManifest(manifestBase, state: state, into: folder) } catch { manifestFailure.add("manifest", "\(error)") }
+                do { try state.journal(row, into: folder) } catch { manifestFailure.add("manifest", "\(error)") }
                 let elapsed = Date().timeIntervalSince(started)
                 // Finished variants per second already reflect the parallelism.
                 let eta = elapsed / Double(max(finished, 1)) * Double(work.count - finished)
@@ -91,6 +93,7 @@ public enum BatchRun {
         }
         if let problem = manifestFailure.entries.first { throw PipelineError.outputNotWritable(path: folder.path, reason: problem.1) }
         let manifest = try writeManifest(manifestBase, state: state, into: folder)
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(BatchManifest.journalName))
         notes += try BatchSummaries.write(manifest, into: folder)
         return BatchOutcome(selected: selected.count, generated: pending.count - failures.count, skipped: skipped,
                             failed: failures.entries.map { (id: $0.0, error: $0.1) }, jobs: jobs, notes: notes)
@@ -104,17 +107,30 @@ public enum BatchRun {
     }
 
     /// The metrics of a variant whose design folder is complete and made from the expected
-    /// recipe: metrics.json reads, recipe.json matches, every slice and mesh file is there.
+    /// recipe: metrics.json reads, recipe.json matches, every slice is a whole PNG of the
+    /// right size (header and final IEND chunk), and model.stl holds the triangle count of
+    /// its header and metrics.json in exactly its length, with the CRC-32 recorded.
     public static func completeDesign(_ variant: SweepVariant, in folder: URL) -> DesignMetrics? {
         let layout = OutputLayout(folder: folder.appendingPathComponent(variant.folder))
-        guard let data = try? Data(contentsOf: layout.metricsURL),
+        guard let data = try? InputFile.read(layout.metricsURL, maximumBytes: 64 << 20),
               let metrics = try? JSONDecoder().decode(DesignMetrics.self, from: data),
               let recipe = try? RecipeFile.decode(layout.recipeURL), recipe == variant.recipe else { return nil }
-        let slices = (try? FileManager.default.contentsOfDirectory(atPath: layout.slicesURL.path)) ?? []
-        guard slices.filter({ $0.hasSuffix(".png") }).count == recipe.tiledSize.nz else { return nil }
+        let size = recipe.tiledSize
+        let slices = ((try? FileManager.default.contentsOfDirectory(atPath: layout.slicesURL.path)) ?? [])
+            .filter { $0.hasSuffix(".png") }
+        guard slices.count == size.nz else { return nil }
+        for name in slices {
+            guard let header = try? PNGHeader.read(layout.slicesURL.appendingPathComponent(name)),
+                  header.width == size.nx, header.height == size.ny, header.endsComplete else { return nil }
+        }
         if metrics.triangles > 0 {
-            let size = (try? FileManager.default.attributesOfItem(atPath: layout.modelURL.path)[.size] as? Int) ?? nil
-            guard size == 84 + 50 * metrics.triangles else { return nil }
+            guard let head = try? InputFile.head(layout.modelURL, bytes: 84), head.count == 84 else { return nil }
+            let count = head[80..<84].reversed().reduce(0) { $0 << 8 | Int($1) }
+            let length = (try? FileManager.default.attributesOfItem(atPath: layout.modelURL.path)[.size] as? Int) ?? nil
+            guard count == metrics.triangles, length == 84 + 50 * count else { return nil }
+            if let recorded = metrics.modelCRC32 {
+                guard let crc = try? FileChecksum.crc32(of: layout.modelURL), FileChecksum.hex(crc) == recorded else { return nil }
+            }
         }
         return metrics
     }
@@ -170,6 +186,11 @@ final class BatchState: @unchecked Sendable {
 
     func locked<T>(_ body: ([ManifestRow]) throws -> T) throws -> T {
         try lock.withLock { try body(Array(rows.values)) }
+    }
+
+    /// Appends `row` to the journal, one writer at a time.
+    func journal(_ row: ManifestRow, into folder: URL) throws {
+        try lock.withLock { try BatchManifest.append(row, toJournalIn: folder) }
     }
 }
 

@@ -54,15 +54,30 @@ public struct DesignFolder: Sendable {
     /// Renders any mesh file (STL, or what assimp reads) into `<stem>.png` next to it, or in
     /// `folder`; further views go to `<stem>-<view>.png`. Returns the files written.
     public static func renderMeshFile(_ url: URL, into folder: URL?, options: ImageOptions) throws -> [URL] {
+        try InputFile.requireRegular(url, maximumBytes: maximumMeshFileBytes)
         // Binary STL directly; ASCII STL and other formats through assimp.
         let binary = url.pathExtension.lowercased() == "stl" ? try? BinarySTLReader.read(url) : nil
         let mesh = try binary ?? AssimpMeshIO.read(url)
+        try checkCoordinates(mesh, path: url.path)
         let coloring = try DesignImages.surfaceColoring(options.coloring, mesh: mesh, thickness: nil)
         let target = folder ?? url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         let stem = url.deletingPathExtension().lastPathComponent
         return try DesignImages.renderViews(of: mesh, coloring: coloring, options: options) {
             target.appendingPathComponent($0 == options.views.first ? "\(stem).png" : "\(stem)-\($0.rawValue).png")
+        }
+    }
+
+    /// The largest mesh file `render` reads (about 40 million STL triangles).
+    public static let maximumMeshFileBytes = 2 << 30
+
+    /// Refuses a mesh whose coordinates are not finite or so large that no view can frame
+    /// them (beyond ±10⁹ of any unit).
+    static func checkCoordinates(_ mesh: Mesh, path: String) throws {
+        guard mesh.triangleCount > 0 else { throw PipelineError.unusableMesh(path: path, reason: "it has no triangles") }
+        for (i, value) in mesh.positions.enumerated() where !value.isFinite || abs(value) > 1e9 {
+            let kind = value.isFinite ? "a coordinate beyond ±1e9 (\(value))" : "a coordinate that is not a number (\(value))"
+            throw PipelineError.unusableMesh(path: path, reason: "vertex \(i / 3) has \(kind)")
         }
     }
 }

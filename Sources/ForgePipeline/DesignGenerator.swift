@@ -37,8 +37,8 @@ public enum DesignGenerator {
         let stage = try StagingArea(for: layout)
         do {
             let result = try run(recipe, options: options, stage: stage, progress: progress)
-            try stage.commit()
-            if options.images.enabled {
+            try stage.commit(keepingOtherFiles: options.keepOtherFiles)
+            if options.keepOtherFiles, options.images.enabled {
                 DesignImages.removeStaleRenders(in: layout.folder, keeping: result.imageFiles)
             }
             progress.finish()
@@ -211,6 +211,9 @@ public enum DesignGenerator {
             try ReportPage.write(into: staged.folder, recipe: recipe, metrics: metrics, renders: pictures.renders)
             progress.update("images", 1)
         }
+        if FileManager.default.fileExists(atPath: staged.modelURL.path) {
+            metrics.modelCRC32 = FileChecksum.hex(try FileChecksum.crc32(of: staged.modelURL))
+        }
         try JSONFile.write(metrics, to: staged.metricsURL)
 
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: gridSize.nz,
@@ -227,10 +230,12 @@ public enum DesignGenerator {
     private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {
         var warnings: [String] = []
         let c = metrics.cleanup
-        if c.islandsRemoved > 20 || Double(c.islandVoxelsRemoved) > 0.01 * Double(metrics.solidVoxels) {
-            warnings.append(String(format: "the solid falls apart at this fraction: %d islands (%.1f%% of the solid) "
+        // The share of the solid the first cut made (the target fraction, to one voxel).
+        let firstCut = max(1, metrics.targetSolidFraction * Double(metrics.voxels))
+        if c.islandsRemoved > 20 || Double(c.islandVoxelsRemoved) > 0.01 * firstCut {
+            warnings.append(String(format: "the solid falls apart at this fraction: %d islands (%.1f%% of the solid first cut) "
                 + "were removed; raise solid_fraction or the wavelength", c.islandsRemoved,
-                100 * Double(c.islandVoxelsRemoved) / Double(max(metrics.solidVoxels, 1))))
+                min(100, 100 * Double(c.islandVoxelsRemoved) / firstCut)))
         }
         if c.fractionError > 0.005 {
             warnings.append(String(format: "after cleanup the solid fraction is %.1f points off its target", 100 * c.fractionError))

@@ -44,6 +44,8 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var timingsS: [String: Double]
     /// For designs rebuilt from a picture: its statistics beside the structure's.
     public var image: ImageMatch?
+    /// CRC-32 of model.stl as written (eight hex digits), so a damaged copy is recognised.
+    public var modelCRC32: String?
 
     enum CodingKeys: String, CodingKey {
         case solidFraction = "solid_fraction"
@@ -70,5 +72,6 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case boundsMaxMM = "bounds_max_mm"
         case cleanup, structure, printability, image
         case timingsS = "timings_s"
+        case modelCRC32 = "model_crc32"
     }
 }

@@ -19,6 +19,9 @@ public struct DesignOptions: Sendable {
     public var images: ImageOptions
     /// Further files to put in the design folder (name → contents), such as a model exchange.
     public var extraFiles: [String: Data] = [:]
+    /// Keep the files of an earlier design in the folder that this run does not write
+    /// (otherwise the folder holds exactly this run's files).
+    public var keepOtherFiles = false
 
     /// Consumer slicers handle about a million triangles on a plate; above that they slow
     /// down or refuse, so printable output is kept at or below it unless asked otherwise.

@@ -30,10 +30,12 @@ public struct ImageAnalysis: Sendable {
     /// `extentMM` (the volume's x extent) sets the pixel size when the reference has none.
     public init(_ reference: ImageReference, fraction: Double?, extentMM: Double) throws {
         let url = URL(fileURLWithPath: reference.path)
+        guard !reference.path.isEmpty else { throw ImageError.unreadable(path: "\"\"", reason: "the path is empty") }
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ImageError.unreadable(path: url.path, reason: "no such file")
         }
-        let head = (try? FileHandle(forReadingFrom: url).readData(ofLength: 8)) ?? Data()
+        do { try InputFile.requireRegular(url) } catch { throw ImageError.unreadable(path: url.path, reason: "\(error)") }
+        let head = (try? InputFile.head(url, bytes: 8)) ?? Data()
         guard head == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else {
             throw ImageError.notPNG(path: url.path)
         }
@@ -46,6 +48,9 @@ public struct ImageAnalysis: Sendable {
         // Box-filter down to at most `maximumSide` pixels on the longer side.
         let factor = max(1, (max(image.width, image.height) + Self.maximumSide - 1) / Self.maximumSide)
         let w = image.width / factor, h = image.height / factor
+        guard min(w, h) >= Self.minimumSide / 4 else {
+            throw ImageError.tooElongated(path: url.path, width: image.width, height: image.height)
+        }
         var luminance = [Float](repeating: 0, count: w * h)
         for y in 0..<h {
             for x in 0..<w {
@@ -171,6 +176,7 @@ public enum ImageError: Error, CustomStringConvertible {
     case notPNG(path: String)
     case tooSmall(path: String, width: Int, height: Int)
     case lowContrast(path: String, spread: Double)
+    case tooElongated(path: String, width: Int, height: Int)
 
     public var description: String {
         switch self {
@@ -181,6 +187,9 @@ public enum ImageError: Error, CustomStringConvertible {
                 + "or `python3 -c \"from PIL import Image; Image.open('in.tif').save('out.png')\"`"
         case let .tooSmall(path, width, height):
             return "image \(path) is \(width)×\(height) pixels; it needs at least \(ImageAnalysis.minimumSide) on each side"
+        case let .tooElongated(path, width, height):
+            return "image \(path) is \(width)×\(height) pixels: scaled to \(ImageAnalysis.maximumSide) pixels on its long side, "
+                + "its short side would be under \(ImageAnalysis.minimumSide / 4); crop it nearer to square"
         case let .lowContrast(path, spread):
             return String(format: "image %@ has too little contrast (luminance spread %.3f) to tell two phases apart; "
                 + "use a picture with distinct phases", path, spread)

@@ -8,7 +8,7 @@ public enum MemoryBudget {
     public static let bytesPerSample = 20.0
 
     public static func estimatedBytes(for size: GridSize) -> Double {
-        Double(size.count) * bytesPerSample + 64 * 1_048_576
+        Double(size.nx) * Double(size.ny) * Double(size.nz) * bytesPerSample + 64 * 1_048_576
     }
 
     /// Throws `PipelineError.tooLarge` when `size` would not fit in physical memory.

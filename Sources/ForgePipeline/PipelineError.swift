@@ -7,6 +7,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case notADesign(path: String, reason: String)
     case badCephaloURL(String)
     case badRounds(Int)
+    case unusableMesh(path: String, reason: String)
+    case badOutputFolder(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,10 @@ public enum PipelineError: Error, CustomStringConvertible {
             return "'\(text)' is not an http(s) URL; set --cephalo-url or CEPHALO_BASE_URL to e.g. http://localhost:1234/v1"
         case let .badRounds(n):
             return "--rounds \(n) is out of range; use 1 to 20 rounds"
+        case let .unusableMesh(path, reason):
+            return "cannot render \(path): \(reason); repair or re-export the mesh"
+        case let .badOutputFolder(path, reason):
+            return "--out \(path): \(reason); name a new folder or a design folder elsewhere"
         }
     }
 }

@@ -54,8 +54,18 @@ public struct Sweep: Sendable {
         for (name, range) in spec.random where range.count != 2 || !(range[0] < range[1]) {
             throw SweepError("random '\(name)' needs [low, high] with low < high")
         }
-        guard spec.samples >= 1 else { throw SweepError("samples must be at least 1") }
+        guard spec.samples >= 1, spec.samples <= Self.maximumVariants else {
+            throw SweepError("samples must lie between 1 and \(Self.maximumVariants)")
+        }
         guard !spec.seeds.isEmpty else { throw SweepError("seeds must list at least one seed") }
+        var total = spec.random.isEmpty ? 1 : spec.samples
+        for count in spec.grid.values.map(\.count) + [spec.seeds.count] {
+            let (product, overflow) = total.multipliedReportingOverflow(by: count)
+            guard !overflow, product <= Self.maximumVariants else {
+                throw SweepError("it has more than \(Self.maximumVariants) variants; split it into smaller sweeps")
+            }
+            total = product
+        }
         let gridNames = spec.grid.keys.sorted(), randomNames = spec.random.keys.sorted()
         parameterNames = gridNames + randomNames
         let draws = Self.draws(spec, names: randomNames)
@@ -88,6 +98,18 @@ public struct Sweep: Sendable {
         }
         self.variants = variants
     }
+
+    /// A hash of what the sweep makes: its settings and its base recipe.
+    public var contentHash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let spec = (try? encoder.encode(self.spec)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let recipe = (try? encoder.encode(base)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return Self.hash(spec + "|" + recipe)
+    }
+
+    /// The most variants one sweep may have.
+    public static let maximumVariants = 1_000_000
 
     /// The variants of shard `i` of `n` (1-based): every n-th variant starting at i − 1, so
     /// the shards cover the sweep exactly once.

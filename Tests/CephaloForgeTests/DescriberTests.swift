@@ -97,7 +97,11 @@ struct DescriberTests {
 
     @Test func slugs() {
         #expect(LocalDescriber.slug("Trabecular bone, 30% solid!") == "trabecular-bone-30-solid")
-        #expect(LocalDescriber.slug("***") == "design")
+        #expect(LocalDescriber.slug("") == "design" && LocalDescriber.slug("  ") == "design")
+        // Prompts without ASCII letters or digits get distinct, stable names.
+        let a = LocalDescriber.slug("海綿状の骨"), b = LocalDescriber.slug("多孔質の足場")
+        #expect(a.hasPrefix("design-") && b.hasPrefix("design-") && a != b && a.count == 15)
+        #expect(LocalDescriber.slug("海綿状の骨") == a)
         #expect(LocalDescriber.slug(String(repeating: "ab ", count: 40)).count <= 48)
     }
 }
