@@ -65,6 +65,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The readers of user files under libFuzzer (Tests/Fuzz/run), or replaying a corpus.
+        .executableTarget(name: "cephalo-forge-fuzz", dependencies: ["ForgeFormats"], path: "Tests/Fuzz/Harness"),
+
         .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/MeshingBenchmark"),
 

@@ -9,7 +9,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        printError("error: \(error)")
+        // One line, whatever a library put in its message.
+        let lines = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        printError("error: " + lines.joined(separator: " "))
         throw ExitCode(1)
     }
 }

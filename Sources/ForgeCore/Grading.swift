@@ -21,7 +21,8 @@ public struct Grading: Codable, Equatable, Sendable {
 
     /// The mean of the layer targets.
     public func meanFraction(layers: Int) -> Double {
-        (0..<layers).reduce(0.0) { $0 + fraction(layer: $1, of: layers) } / Double(max(layers, 1))
+        let n = min(max(layers, 1), Recipe.Limits.maximumSamples)
+        return (0..<n).reduce(0.0) { $0 + fraction(layer: $1, of: n) } / Double(n)
     }
 }
 

@@ -61,6 +61,10 @@ extension GridSize: Codable {
                 in: container,
                 debugDescription: "size must be an integer (128), a list [nx, ny, nz] or a string like \"512x512\"")
         }
+        let top = Recipe.Limits.maximumSamples
+        guard [nx, ny, nz].allSatisfy({ (1...top).contains($0) }) else {
+            throw RecipeError.outOfRange(key: "size", value: "[\(nx), \(ny), \(nz)]", rule: "needs 1 to \(top) samples per axis")
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

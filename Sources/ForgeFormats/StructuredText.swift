@@ -63,11 +63,17 @@ enum StructuredText {
 
     // MARK: YAML
 
+    /// A parser's message without the quoted source lines and caret it adds below.
+    static func firstLine(of message: String) -> String {
+        let line = message.split(separator: "\n").first.map(String.init) ?? message
+        return line.hasSuffix(":") ? String(line.dropLast()) : line
+    }
+
     static func checkYAML(_ text: String) throws(Problem) {
         try boundNesting(text)
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            throw Problem(reason: "\(error)")
+            throw Problem(reason: firstLine(of: "\(error)"))
         }
         guard let root else { return }
         var visited = 0
@@ -123,6 +129,15 @@ enum StructuredText {
             }
         case .sequence(let sequence):
             for item in sequence { try walk(item, depth: depth + 1, path: path, visited: &visited) }
+        case .scalar(let scalar):
+            // YAML 1.1 reads 1:30 as the base-60 integer 90, and the reader (keeping whatever
+            // parts of a colon-separated word are integers) traps when the number overflows;
+            // no recipe or sweep needs one, so an unquoted word with two integer parts is refused.
+            if scalar.style == .plain || scalar.style == .any, scalar.string.contains(":"),
+               scalar.string.split(separator: ":", omittingEmptySubsequences: false)
+                .filter({ $0.range(of: #"^\s*[-+]?[0-9][0-9_]*\s*$"#, options: .regularExpression) != nil }).count >= 2 {
+                throw Problem(reason: "'\(scalar.string.prefix(40))' in \(path) reads as a base-60 number; quote it or write a plain number")
+            }
         default:
             break
         }

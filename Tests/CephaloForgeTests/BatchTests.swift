@@ -138,6 +138,20 @@ struct BatchTests {
         let again = try BatchRun.run(sweep, into: folder, options: options)
         #expect(again.skipped == 7 && again.generated == 1)
         #expect(BatchRun.completeDesign(sweep.variants[3], in: folder) != nil)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.journal").path))
+
+        // A slice cut short, and a mesh damaged in place at its own length, are noticed too.
+        let slice = folder.appendingPathComponent(sweep.variants[5].folder).appendingPathComponent("slices/z0010.png")
+        let sliceData = try Data(contentsOf: slice)
+        try sliceData.prefix(sliceData.count - 20).write(to: slice)
+        let stl = folder.appendingPathComponent(sweep.variants[6].folder).appendingPathComponent("model.stl")
+        var mesh = try Data(contentsOf: stl)
+        for i in 500..<600 { mesh[i] ^= 0x5A }
+        try mesh.write(to: stl)
+        #expect(BatchRun.completeDesign(sweep.variants[5], in: folder) == nil)
+        #expect(BatchRun.completeDesign(sweep.variants[6], in: folder) == nil)
+        let third = try BatchRun.run(sweep, into: folder, options: options)
+        #expect(third.skipped == 6 && third.generated == 2)
     }
 
     @Test("a batch killed with SIGKILL midway and run again ends with every variant complete exactly once")
@@ -165,6 +179,11 @@ struct BatchTests {
         let partial = try BatchManifest.read(out)
         #expect(partial.variants.count == 8)
         #expect(partial.variants.contains { $0.status == .pending })
+        // Finished variants were journaled, not rewritten into manifest.json each time.
+        let journal = try String(contentsOf: out.appendingPathComponent("manifest.journal"), encoding: .utf8)
+        #expect(journal.split(separator: "\n").count >= 2)
+        let written = try JSONDecoder().decode(BatchManifest.self, from: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+        #expect(written.variants.filter { $0.status == .done }.count < partial.variants.filter { $0.status == .done }.count)
 
         let r = try cli.run(["batch", sweepURL.path, "--out", out.path, "--jobs", "2", "--no-images", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -203,6 +222,22 @@ struct BatchTests {
             #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent(row.folder).appendingPathComponent("metrics.json").path))
         }
         #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("diversity.png").path))
+        #expect(manifest.sweepHash == sweep.contentHash)
+
+        // Shards of another sweep are refused; a variant whose folder was deleted is missing, not done.
+        let otherURL = try Self.sweepFile(Self.small.replacingOccurrences(of: "size: 32", with: "size: 36"))
+        let other = root.appendingPathComponent("other")
+        #expect(try cli.run(["batch", otherURL.path, "--out", other.path, "--shard", "1/4", "--no-images", "--quiet"]).status == 0)
+        let mixed = try cli.run(["batch", "merge", root.appendingPathComponent("shard-1").path, other.path,
+                                 "--out", root.appendingPathComponent("mixed").path])
+        #expect(mixed.status == 1 && mixed.stderr.contains("another sweep"), "\(mixed.stderr)")
+        let gone = manifest.variants[0]
+        try FileManager.default.removeItem(at: merged.appendingPathComponent(gone.folder))
+        let again = try cli.run(["batch", "merge"] + (1...3).map { root.appendingPathComponent("shard-\($0)").path }
+                                + ["--out", root.appendingPathComponent("merged-again").path])
+        #expect(again.status == 0 && again.stderr.contains("listed as missing"), "\(again.stderr)")
+        let remerged = try BatchManifest.read(root.appendingPathComponent("merged-again"))
+        #expect(remerged.variants.first { $0.id == gone.id }?.status == .missing)
 
         // A variant that cannot be written fails alone.
         let out = root.appendingPathComponent("failing")
