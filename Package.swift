@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "ForgeSynthesis", dependencies: ["ForgeCore", "ForgeFFT"]),
         .target(name: "ForgeMorphology", dependencies: ["ForgeCore"]),
         .target(name: "ForgeMeshing", dependencies: ["ForgeCore"]),
-        .target(name: "ForgeMetrics", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology"]),
+        .target(name: "ForgeMetrics", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology", "ForgeMeshing"]),
         .target(name: "ForgeStatistics", dependencies: ["COpenBLAS"]),
 
         // Formats and the model layer

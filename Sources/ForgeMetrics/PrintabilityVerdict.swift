@@ -12,21 +12,32 @@ public struct PrintabilityVerdict: Sendable, Codable, Equatable {
         case printerResolutionMM = "printer_resolution_mm"
     }
 
-    /// Judges features (5th percentile of local thickness of solid and pores) against the
-    /// printer resolution, and counts islands and enclosed voids.
+    /// Below this many voxels across (the sub-voxel 5th percentile), features are not
+    /// resolved: the voxels and the mesh made from them lose or break them.
+    public static let resolvedVoxels = 1.5
+
+    /// Judges features (5th percentile of local thickness of solid and pores, read below the
+    /// voxel size where the level set was measured) against the printer resolution and
+    /// against the voxel size, and counts islands and enclosed voids.
     public init(topology: Topology, solidThickness: LocalThickness?, poreThickness: LocalThickness?,
                 watertight: Bool, printerResolutionMM: Double) {
         self.printerResolutionMM = printerResolutionMM
         var reasons: [String] = []
         func mm(_ x: Double) -> String { String(format: "%.3g mm", x) }
-        if let t = solidThickness, t.percentile5MM < printerResolutionMM {
-            reasons.append("struts and walls too thin: 5% of the solid is under \(mm(t.percentile5MM)) "
-                + "(printer resolution \(mm(printerResolutionMM))), thinnest \(mm(t.minimumMM)) at "
-                + t.thinnestAtMM.map { String(format: "%.2f", $0) }.joined(separator: ", ") + " mm")
+        if let t = solidThickness, t.judgedPercentile5MM < printerResolutionMM {
+            let thinnest = t.subvoxel?.minimumMM ?? t.minimumMM, at = t.subvoxel?.thinnestAtMM ?? t.thinnestAtMM
+            reasons.append("struts and walls too thin: 5% of the solid is under \(mm(t.judgedPercentile5MM)) "
+                + "(printer resolution \(mm(printerResolutionMM))), thinnest \(mm(thinnest)) at "
+                + at.map { String(format: "%.2f", $0) }.joined(separator: ", ") + " mm")
         }
-        if let t = poreThickness, t.percentile5MM < printerResolutionMM {
-            reasons.append("pores too narrow: 5% of the void is under \(mm(t.percentile5MM)) "
+        if let t = poreThickness, t.judgedPercentile5MM < printerResolutionMM {
+            reasons.append("pores too narrow: 5% of the void is under \(mm(t.judgedPercentile5MM)) "
                 + "(printer resolution \(mm(printerResolutionMM)))")
+        }
+        for (name, t) in [("walls and struts", solidThickness), ("pores", poreThickness)] {
+            guard let s = t?.subvoxel, s.percentile5Voxels < Self.resolvedVoxels else { continue }
+            reasons.append(String(format: "%@ unresolved: 5%% are under %.2g voxels across (%@); the voxels and the mesh "
+                + "lose or break them", name, s.percentile5Voxels, mm(s.percentile5MM)))
         }
         if topology.solidComponents > 1 {
             reasons.append("\(topology.solidComponents) separate bodies: "

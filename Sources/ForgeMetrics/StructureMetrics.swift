@@ -22,28 +22,34 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         case thicknessVoxelSizeMM = "thickness_voxel_size_mm"
     }
 
-    public init(of mask: VoxelMask, voxelSizeMM: Double) throws {
+    public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil) throws {
         var unused: ThicknessMap?
-        try self.init(of: mask, voxelSizeMM: voxelSizeMM, solidThicknessMap: &unused)
+        try self.init(of: mask, voxelSizeMM: voxelSizeMM, subvoxel: subvoxel, solidThicknessMap: &unused)
     }
 
     /// Measures `mask` and hands back the solid's thickness map (for colouring renders)
     /// when `keepingThicknessMap`; otherwise the map is dropped as soon as it is summarised.
-    public init(of mask: VoxelMask, voxelSizeMM: Double, solidThicknessMap: inout ThicknessMap?,
-                keepingThicknessMap: Bool = true) throws {
+    /// `subvoxel`, read from the level set the mask was cut from, adds the sub-voxel
+    /// thickness of thin features to both phases' summaries.
+    public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil,
+                solidThicknessMap: inout ThicknessMap?, keepingThicknessMap: Bool = true) throws {
         twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM)
         topology = Topology(of: mask)
         // Above `thicknessVoxelLimit` voxels, local thickness is measured on a grid halved as
         // often as needed: its cost grows with the volume of the balls it paints.
-        var coarse = mask, h = voxelSizeMM
+        var coarse = mask, h = voxelSizeMM, thin = subvoxel
         while coarse.size.count > Self.thicknessVoxelLimit && coarse.size.nx >= 16 {
             coarse = coarse.halved()
+            thin = thin?.halved()
             h *= 2
         }
         thicknessVoxelSizeMM = h
         let solidField = LocalThickness.field(of: coarse, outsideIsBoundary: true)
         solidThickness = LocalThickness(field: solidField, size: coarse.size, voxelSizeMM: h)
+        if let thin { solidThickness?.subvoxel = SubvoxelSummary(field: solidField, subvoxel: thin, voxelSizeMM: h) }
         solidThicknessMap = keepingThicknessMap ? ThicknessMap(size: coarse.size, voxelSizeMM: h, valuesVoxels: solidField) : nil
-        poreThickness = LocalThickness(ofComplementOf: coarse, voxelSizeMM: h, outsideIsBoundary: false)
+        let poreField = LocalThickness.field(ofComplementOf: coarse, outsideIsBoundary: false)
+        poreThickness = LocalThickness(field: poreField, size: coarse.size, voxelSizeMM: h)
+        if let thin { poreThickness?.subvoxel = SubvoxelSummary(field: poreField, subvoxel: thin, voxelSizeMM: h) }
     }
 }

@@ -82,6 +82,8 @@ public enum DesignGenerator {
         let mask = VoxelMask(solidOf: field)
         let solidVoxels = mask.count
         guard solidVoxels > 0 else { throw PipelineError.emptySolid }
+        // Thin features read from the level set while it is here (a byte per voxel).
+        let subvoxel = timed("metrics") { SubvoxelThickness(field: field) }
 
         var meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
@@ -126,7 +128,8 @@ public enum DesignGenerator {
         let h = recipe.voxelSizeMM
         let measure: @Sendable () throws -> (StructureMetrics, ThicknessMap?) = {
             var map: ThicknessMap?
-            let structure = try StructureMetrics(of: mask, voxelSizeMM: h, solidThicknessMap: &map, keepingThicknessMap: keepMap)
+            let structure = try StructureMetrics(of: mask, voxelSizeMM: h, subvoxel: subvoxel, solidThicknessMap: &map,
+                                                 keepingThicknessMap: keepMap)
             return (structure, map)
         }
         let finishing = { @Sendable (draft: MeshBuild) throws -> FinishedMesh in
@@ -143,14 +146,16 @@ public enum DesignGenerator {
             })
             finished = try meshResult.get()
             (structure, thicknessMap) = try metricsResult.0.get()
-            timings["metrics"] = metricsResult.1
+            timings["metrics", default: 0] += metricsResult.1
         } else {
             if let built = draft {
                 draft = nil
                 finished = try finishing(built)
                 finished?.mesh = nil
             }
-            (structure, thicknessMap) = try timed("metrics") { try measure() }
+            let start = Date()
+            (structure, thicknessMap) = try measure()
+            timings["metrics", default: 0] += Date().timeIntervalSince(start)
         }
         if let finished {
             timings["meshing", default: 0] += finished.reducingS
@@ -224,11 +229,24 @@ public enum DesignGenerator {
                             imageFiles: pictures.renders + pictures.others
                                 + (imageMatch == nil ? [] : [DesignImages.imageInput, DesignImages.imageTwoPointPlot])
                                 + (options.images.enabled ? [ReportPage.fileName] : []),
-                            warnings: warnings(metrics: metrics, checked: checked) + buildNotes + pictures.warnings)
+                            warnings: warnings(metrics: metrics, checked: checked, recipe: recipe) + buildNotes + pictures.warnings)
     }
 
-    private static func warnings(metrics: DesignMetrics, checked: MeshCheck?) -> [String] {
+    /// Features fewer voxels across than this get a warning and the size that resolves them.
+    static let wantedVoxelsAcross = 3.0
+
+    private static func warnings(metrics: DesignMetrics, checked: MeshCheck?, recipe: Recipe) -> [String] {
         var warnings: [String] = []
+        let h = metrics.voxelSizeMM
+        let across = [("walls and struts", metrics.structure.solidThickness), ("pores", metrics.structure.poreThickness)]
+            .compactMap { name, t in t?.subvoxel.map { (name, $0.percentile5MM) } }
+        if let (name, thinnest) = across.min(by: { $0.1 < $1.1 }), thinnest / h < wantedVoxelsAcross, thinnest > 0 {
+            let longest = max(recipe.size.nx, recipe.size.ny, recipe.size.nz)
+            var wanted = Int((Double(longest) * wantedVoxelsAcross * h / thinnest).rounded(.up))
+            wanted += wanted % 2
+            warnings.append(String(format: "the thinnest %@ are %.2g voxels across (5th percentile %.3g mm at %.3g mm voxels): "
+                + "%.0f are needed to resolve them; --size %d would", name, thinnest / h, thinnest, h, wantedVoxelsAcross, wanted))
+        }
         let c = metrics.cleanup
         // The share of the solid the first cut made (the target fraction, to one voxel).
         let firstCut = max(1, metrics.targetSolidFraction * Double(metrics.voxels))

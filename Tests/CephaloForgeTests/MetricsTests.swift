@@ -61,6 +61,42 @@ struct MetricsTests {
         #expect(Topology.eulerCharacteristic(of: network, periodic: true) == expected)
     }
 
+    @Test("voxel χ equals the mesh's χ on random sign patterns, thin sheets included", arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func voxelTopologyAgreesWithTheMesh(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let size = GridSize(nx: 14, ny: 11, nz: 9)
+        let fraction = [0.3, 0.5, 0.7, 0.85, 0.9][Int(seed - 1)]
+        let mask = VoxelMask(size: size, bits: (0..<size.count).map { _ in rng.nextOpenUnit() < fraction ? 1 : 0 })
+        #expect(Topology.eulerCharacteristic(of: mask, periodic: false) == Self.mesh(of: mask).solidEulerCharacteristic,
+                "seed \(seed)")
+    }
+
+    @Test("six solid corners and two diagonal void ones: the voids stay apart, as in the mesh")
+    func diagonalVoidCorners() {
+        // A 4³ block with two void voxels meeting only at a corner: two cavities, χ = 1 + 2.
+        let block = TestSupport.mask(GridSize(cube: 4)) { x, y, z in !((x, y, z) == (1, 1, 1) || (x, y, z) == (2, 2, 2)) }
+        #expect(Topology.eulerCharacteristic(of: block, periodic: false) == 3)
+        #expect(Self.mesh(of: block).solidEulerCharacteristic == 3)
+    }
+
+    @Test("a thin gyroid sheet has the analytic χ: −8 per cubic cell (genus 5 per cell), on the 3-torus and through the mesh",
+          arguments: [(64, 0.2), (96, 0.1)])
+    func gyroidSheetTopology(n: Int, fraction: Double) throws {
+        var recipe = Recipe.defaults
+        recipe.family = .gyroid
+        recipe.mode = .sheet
+        recipe.solidFraction = fraction
+        recipe.size = GridSize(cube: n)
+        recipe.extentMM = 10
+        recipe.wavelengthMM = 5  // two cells per edge: eight cells
+        var field = try FieldSynthesis.field(for: recipe)
+        _ = field.threshold(toSolidFraction: fraction)
+        let sheet = VoxelMask(solidOf: field)
+        #expect(Topology.eulerCharacteristic(of: sheet, periodic: true) == -8 * 8)
+        // In the box, the voxels and the mesh agree.
+        #expect(Topology.eulerCharacteristic(of: sheet, periodic: false) == MarchingCubes.mesh(field).solidEulerCharacteristic)
+    }
+
     @Test func localThicknessOfAPlateAndARod() throws {
         let size = GridSize(cube: 32)
         let plate = TestSupport.mask(size) { _, _, z in (12..<20).contains(z) }
