@@ -56,6 +56,8 @@ struct MeshingBenchmark {
             _ = time("distance_transform") { DistanceTransform.squaredDistance(toComplementOf: mask, outsideIsFeature: true) }
             _ = time("thickness") { LocalThickness(of: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: true) }
             _ = time("pore_thickness") { LocalThickness(ofComplementOf: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: false) }
+            _ = time("pore_thickness_periodic") { LocalThickness.periodicField(ofComplementOf: mask) }
+            _ = time("subvoxel_thickness") { SubvoxelThickness(field: field) }
             var cleaned = field
             _ = time("cleanup") { PrintabilityCleanup.clean(&cleaned, targets: FractionTargets(recipe: recipe),
                                                             options: CleanupOptions(recipe: recipe)) }

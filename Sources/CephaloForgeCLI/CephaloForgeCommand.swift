@@ -23,7 +23,7 @@ struct CephaloForgeCommand: ParsableCommand {
               cephalo-forge critique Outputs/foam --target "spinodal foam, 30% solid"
               cephalo-forge batch Templates/sweeps/foam-sweep.yaml --jobs 2 --out Outputs/sweep
             """,
-        version: "0.3.0",
+        version: "0.4.0",
         subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
                       IterateCommand.self, BatchCommand.self])
 

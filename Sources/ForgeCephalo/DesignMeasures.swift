@@ -12,6 +12,9 @@ public struct DesignMeasures: Codable, Sendable, Equatable {
     public var watertight: Bool?
     public var printable: Bool
     public var printabilityReasons: [String]
+    /// A lattice's cell read from the spectrum (characteristic length × the family's cell
+    /// per leading period), mm; nil for other families.
+    public var latticeCellMM: Double?
 
     public init(solidFraction: Double, characteristicLengthMM: Double, correlationLengthsMM: [Double],
                 anisotropyRatio: Double, layerSolidFractions: [Double]?, solidBodies: Int, enclosedVoids: Int,
@@ -44,5 +47,6 @@ public struct DesignMeasures: Codable, Sendable, Equatable {
         case watertight
         case printable
         case printabilityReasons = "printability_reasons"
+        case latticeCellMM = "lattice_cell_mm"
     }
 }

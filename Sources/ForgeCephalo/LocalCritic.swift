@@ -29,8 +29,10 @@ public struct LocalCritic: Critic {
         let issues = assessment.issues
         let m = request.measures
         let score = max(0, (10 - penalty) * 10).rounded() / 10
+        let length = request.recipe.family.isLattice && m.latticeCellMM != nil
+            ? String(format: "cells %.3g mm", m.latticeCellMM ?? 0) : String(format: "features %.3g mm", m.characteristicLengthMM)
         let summary = issues.isEmpty
-            ? String(format: "Matches the target: %.1f%% solid, features %.3g mm, printable.", m.solidFraction * 100, m.characteristicLengthMM)
+            ? String(format: "Matches the target: %.1f%% solid, %@, printable.", m.solidFraction * 100, length)
             : "\(issues.count) gap\(issues.count == 1 ? "" : "s") to the target: " + issues[0] + "."
         let critique = Critique(score: score, summary: summary, issues: issues, adjustments: assessment.adjustments,
                                 satisfied: assessment.met)

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Each gap is measured in units of its tolerance (1 = at the edge of acceptable):
 /// - solid fraction: |φ − φ_target| / 0.02 (graded designs: the worst layer against its target);
-/// - feature size: |ℓ / λ_target − 1| / 0.15, ℓ the characteristic length;
+/// - feature size: |ℓ / λ_target − 1| / 0.15, ℓ the characteristic length (a lattice's cell
+///   for lattices);
 /// - family and mode, when the target names them: 3 and 2 when they differ;
 /// - anisotropy: columnar and lamellar targets below 1.5, isotropic ones above 1.35, by
 ///   the excess over 0.15;
@@ -72,12 +73,16 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
             }
         }
 
-        let ratio = m.characteristicLengthMM / target.wavelengthMM
+        // A lattice is read by its cell (the spectrum's leading period times the family's
+        // cell per period), other structures by their characteristic length.
+        let lattice = recipe.family.isLattice ? m.latticeCellMM : nil
+        let measured = lattice ?? m.characteristicLengthMM
+        let ratio = measured / target.wavelengthMM
         if ratio.isFinite, ratio > 0 {
             let size = abs(ratio - 1) / Self.lengthTolerance
             gaps.append(Gap(measure: "length", size: size, issue: size > 1
-                ? String(format: "features measure %.3g mm, %.0f%% %@ the %.3g mm asked for", m.characteristicLengthMM,
-                         abs(ratio - 1) * 100, ratio > 1 ? "above" : "below", target.wavelengthMM) : nil))
+                ? String(format: "%@ %.3g mm, %.0f%% %@ the %.3g mm asked for", lattice == nil ? "features measure" : "cells measure",
+                         measured, abs(ratio - 1) * 100, ratio > 1 ? "above" : "below", target.wavelengthMM) : nil))
             if size > 1 {
                 adjustments.append(.init(parameter: "wavelength_mm", value: .number(round4(recipe.wavelengthMM / ratio)),
                                          reason: "scales the feature size onto the target"))

@@ -136,7 +136,7 @@ enum Vocabulary {
             } else if mentions(["plate", "thick"]) || text.after(m.range).hasPrefix(" thick") {
                 recipe.plateThicknessMM = mm
                 from["plate_thickness_mm"] = words
-            } else if mentions(["wavelength", "period", "spacing", "cell size", "unit cell", "length scale", "characteristic"]) {
+            } else if mentions(["wavelength", "period", "spacing", "cell size", "unit cell", "cell", "length scale", "characteristic"]) {
                 recipe.wavelengthMM = mm
                 from["wavelength_mm"] = words
             } else if mentions(["pore", "feature", "strut", "ligament", "wall"]) {

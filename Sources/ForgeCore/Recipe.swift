@@ -29,7 +29,8 @@ public struct Recipe: Equatable, Sendable {
     public var rotationDeg: [Double]
     /// Fractal exponent β of S ∝ |k|^−β.
     public var beta: Double
-    /// Smallest scale of the fractal family in mm; two voxels when absent.
+    /// Smallest scale of the fractal family in mm; four voxels when absent (two would sample
+    /// its finest waves at the Nyquist limit, where the mesh loses volume and handles).
     public var minWavelengthMM: Double?
     /// A second family mixed in (e.g. lamellar + spinodal noise, gyroid + spinodal).
     public var blend: BlendComponent?
@@ -114,4 +115,8 @@ public struct Recipe: Equatable, Sendable {
         default: return [90, 90, 90]
         }
     }
+
+    /// Whether the design is a unit cell that tiles: every family's field is periodic in
+    /// every axis unless a grading or a picture shapes it.
+    public var isPeriodic: Bool { grading == nil && image == nil }
 }

@@ -31,6 +31,18 @@ public enum StructureFamily: String, Codable, CaseIterable, Sendable {
         }
     }
 
+    /// A lattice's cell over the period of its strongest Fourier modes: gyroid {110} √2,
+    /// diamond {111} √3, Schwarz P and Neovius {100} 1; nil for other families. The cell is
+    /// read from a measured spectrum as characteristic length × this.
+    public var cellPerLeadingPeriod: Double? {
+        switch self {
+        case .gyroid: return 2.0.squareRoot()
+        case .diamond: return 3.0.squareRoot()
+        case .schwarzP, .neovius: return 1
+        default: return nil
+        }
+    }
+
     /// True for families whose spectrum is a shell restricted to cones.
     public var usesCones: Bool {
         switch self {

@@ -20,10 +20,83 @@ extension LocalThickness {
                   size: mask.size)
     }
 
+    /// `field(ofComplementOf:outsideIsBoundary: false)` of a periodic structure read as the
+    /// tiling it is: distances wrap around the box, and balls that cross a face paint the
+    /// far side too, so pores at the faces read as inside.
+    ///
+    /// The mask is padded on every side by wrapping it, P voxels deep, and its distance
+    /// transform taken: within P/2 of the box it is the periodic one wherever the largest
+    /// radius R there is at most P/2 (a nearest solid voxel lies within R, inside the
+    /// padding). The grid R deep around the box is then painted (every ball that reaches the
+    /// box has its centre and its true radius in it) and its middle kept. P starts at a
+    /// quarter of the shortest axis (4 to 32) and is doubled while it falls short; where the padded grid would be over eight times the
+    /// box (pores about as wide as the box; small grids may grow to 2 M voxels), nil.
+    public static func periodicField(ofComplementOf mask: VoxelMask) -> [Float]? {
+        let size = mask.size
+        let planar = size.isPlanar
+        let shortest = planar ? min(size.nx, size.ny) : min(size.nx, size.ny, size.nz)
+        var pad = max(4, min(32, shortest / 4))
+        while true {
+            let padded = GridSize(nx: size.nx + 2 * pad, ny: size.ny + 2 * pad, nz: planar ? 1 : size.nz + 2 * pad)
+            guard padded.count <= max(8 * size.count, 1 << 21) else { return nil }
+            let distances = DistanceTransform.squaredDistance(to: wrapped(mask, pad: pad, into: padded), outsideIsFeature: false)
+            // The largest radius within P/2 of the box.
+            let ring = pad / 2
+            var largest: Float = 0
+            for z in (planar ? 0 : pad - ring)..<(planar ? 1 : pad + size.nz + ring) {
+                for y in (pad - ring)..<(pad + size.ny + ring) {
+                    let row = (z * padded.ny + y) * padded.nx
+                    for x in (pad - ring)..<(pad + size.nx + ring) { largest = max(largest, distances[row + x]) }
+                }
+            }
+            guard largest < DistanceTransform.unreachable else { return [Float](repeating: 0, count: size.count) }
+            let radius = Int(Double(largest).squareRoot().rounded(.up))
+            guard radius <= ring else {
+                pad = max(2 * pad, 2 * radius + 2)
+                continue
+            }
+            // Paint the grid `radius + 1` deep around the box.
+            let margin = radius + 1, skip = pad - margin
+            let painted = GridSize(nx: size.nx + 2 * margin, ny: size.ny + 2 * margin, nz: planar ? 1 : size.nz + 2 * margin)
+            var radii = [Float](repeating: 0, count: painted.count)
+            for z in 0..<painted.nz {
+                for y in 0..<painted.ny {
+                    let from = ((z + (planar ? 0 : skip)) * padded.ny + y + skip) * padded.nx + skip, to = (z * painted.ny + y) * painted.nx
+                    for x in 0..<painted.nx { radii[to + x] = distances[from + x] }
+                }
+            }
+            let thick = thickness(radiiSquared: radii, size: painted)
+            var out = [Float](repeating: 0, count: size.count)
+            for z in 0..<size.nz {
+                for y in 0..<size.ny {
+                    let from = ((z + (planar ? 0 : margin)) * painted.ny + y + margin) * painted.nx + margin, to = (z * size.ny + y) * size.nx
+                    for x in 0..<size.nx { out[to + x] = thick[from + x] }
+                }
+            }
+            return out
+        }
+    }
+
+    /// `mask` on a grid `pad` deeper on every side, the padding filled by wrapping.
+    private static func wrapped(_ mask: VoxelMask, pad: Int, into padded: GridSize) -> VoxelMask {
+        let size = mask.size, planar = size.isPlanar
+        var bits = [UInt8](repeating: 0, count: padded.count)
+        @inline(__always) func wrap(_ i: Int, _ n: Int) -> Int { ((i % n) + n) % n }
+        let columns = (0..<padded.nx).map { wrap($0 - pad, size.nx) }
+        for z in 0..<padded.nz {
+            let sz = planar ? 0 : wrap(z - pad, size.nz)
+            for y in 0..<padded.ny {
+                let from = (sz * size.ny + wrap(y - pad, size.ny)) * size.nx, to = (z * padded.ny + y) * padded.nx
+                for x in 0..<padded.nx { bits[to + x] = mask.bits[from + columns[x]] }
+            }
+        }
+        return VoxelMask(size: padded, bits: bits)
+    }
+
     /// Turns squared distances to the phase's boundary (0 off the phase) into thickness.
     /// A phase with no boundary at all (it fills a box whose faces do not bound it) has no
     /// finite thickness: the field is then 0 everywhere, as for an empty phase.
-    private static func thickness(radiiSquared radius: consuming [Float], size: GridSize) -> [Float] {
+    static func thickness(radiiSquared radius: consuming [Float], size: GridSize) -> [Float] {
         if radius.first.map({ $0 >= DistanceTransform.unreachable }) ?? true {
             return [Float](repeating: 0, count: size.count)
         }

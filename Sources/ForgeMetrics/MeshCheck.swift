@@ -6,15 +6,20 @@ public struct MeshCheck: Sendable {
     public let shells: MeshShells
     public let volume: Double
     public let area: Double
+    /// The part of `area` in caps on the faces of the box [0, box] (0 without a box).
+    public let capArea: Double
     public let bounds: (min: [Double], max: [Double])
 
     /// The integrity check and the shell labelling (each partly serial) run at the same time.
-    public init(of mesh: Mesh) {
+    /// `box`: the part's box, from the origin, whose faces cut it (for `capArea`).
+    public init(of mesh: Mesh, box: SIMD3<Float>? = nil) {
         let (integrity, rest) = concurrently({ MeshIntegrity(of: mesh) }, {
-            (MeshShells(of: mesh), mesh.signedVolume, mesh.surfaceArea, mesh.bounds)
+            let bounds = mesh.bounds
+            return (MeshShells(of: mesh), mesh.signedVolume, mesh.surfaceArea, bounds,
+                    box.map { mesh.capArea(bounds: (SIMD3<Float>(0, 0, 0), $0)) } ?? 0)
         })
         self.integrity = integrity
-        (shells, volume, area) = (rest.0, rest.1, rest.2)
+        (shells, volume, area, capArea) = (rest.0, rest.1, rest.2, rest.4)
         let b = rest.3
         bounds = ([b.min.x, b.min.y, b.min.z].map(Double.init), [b.max.x, b.max.y, b.max.z].map(Double.init))
     }

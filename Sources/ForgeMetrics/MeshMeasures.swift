@@ -18,6 +18,24 @@ extension Mesh {
         }
     }
 
+    /// Area in mm² of the triangles lying in a face of the axis-aligned box `bounds` (all
+    /// three corners on one of its six planes): the caps where a part is cut by its box.
+    /// (The box is the part's, not its mesh's bounds: a part's extreme facets are no caps.)
+    public func capArea(bounds: (min: SIMD3<Float>, max: SIMD3<Float>)) -> Double {
+        let planes = [Double(bounds.min.x), Double(bounds.min.y), Double(bounds.min.z),
+                      Double(bounds.max.x), Double(bounds.max.y), Double(bounds.max.z)]
+        return sumOverTriangles { p, q, r in
+            for a in 0..<3 {
+                for plane in [planes[a], planes[a + 3]] where p[a] == plane && q[a] == plane && r[a] == plane {
+                    let u = q - p, v = r - p
+                    let n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+                    return (n * n).sum().squareRoot() / 2
+                }
+            }
+            return 0
+        }
+    }
+
     /// Σ term(p, q, r) over the triangles, corners in Double.
     @inline(__always)
     func sumOverTriangles(_ term: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) -> Double) -> Double {

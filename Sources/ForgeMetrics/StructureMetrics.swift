@@ -10,6 +10,9 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
     public var poreThickness: LocalThickness?
     /// Voxel size of the grid local thickness was measured on (coarser for large designs).
     public var thicknessVoxelSizeMM: Double
+    /// The pores of a periodic design are read across the box faces, as in the tiling
+    /// (otherwise they run on past the faces unbounded).
+    public var poreThicknessPeriodic: Bool?
 
     /// Largest voxel count on which local thickness is measured at full resolution (256³).
     public static let thicknessVoxelLimit = 1 << 24
@@ -20,20 +23,24 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         case solidThickness = "solid_thickness"
         case poreThickness = "pore_thickness"
         case thicknessVoxelSizeMM = "thickness_voxel_size_mm"
+        case poreThicknessPeriodic = "pore_thickness_periodic"
     }
 
-    public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil) throws {
+    public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil, trendAxis: Axis? = nil,
+                periodic: Bool = false) throws {
         var unused: ThicknessMap?
-        try self.init(of: mask, voxelSizeMM: voxelSizeMM, subvoxel: subvoxel, solidThicknessMap: &unused)
+        try self.init(of: mask, voxelSizeMM: voxelSizeMM, subvoxel: subvoxel, trendAxis: trendAxis, periodic: periodic,
+                      solidThicknessMap: &unused)
     }
 
     /// Measures `mask` and hands back the solid's thickness map (for colouring renders)
     /// when `keepingThicknessMap`; otherwise the map is dropped as soon as it is summarised.
     /// `subvoxel`, read from the level set the mask was cut from, adds the sub-voxel
     /// thickness of thin features to both phases' summaries.
-    public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil,
-                solidThicknessMap: inout ThicknessMap?, keepingThicknessMap: Bool = true) throws {
-        twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM)
+    /// `periodic`: the structure is a unit cell that tiles (its pores are read across the faces).
+    public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil, trendAxis: Axis? = nil,
+                periodic: Bool = false, solidThicknessMap: inout ThicknessMap?, keepingThicknessMap: Bool = true) throws {
+        twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM, trendAxis: trendAxis)
         topology = Topology(of: mask)
         // Above `thicknessVoxelLimit` voxels, local thickness is measured on a grid halved as
         // often as needed: its cost grows with the volume of the balls it paints.
@@ -48,7 +55,10 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         solidThickness = LocalThickness(field: solidField, size: coarse.size, voxelSizeMM: h)
         if let thin { solidThickness?.subvoxel = SubvoxelSummary(field: solidField, subvoxel: thin, voxelSizeMM: h) }
         solidThicknessMap = keepingThicknessMap ? ThicknessMap(size: coarse.size, voxelSizeMM: h, valuesVoxels: solidField) : nil
-        let poreField = LocalThickness.field(ofComplementOf: coarse, outsideIsBoundary: false)
+        // A periodic cell's pores continue into its neighbours' across every face.
+        let periodicPores = periodic ? LocalThickness.periodicField(ofComplementOf: coarse) : nil
+        poreThicknessPeriodic = periodicPores != nil
+        let poreField = periodicPores ?? LocalThickness.field(ofComplementOf: coarse, outsideIsBoundary: false)
         poreThickness = LocalThickness(field: poreField, size: coarse.size, voxelSizeMM: h)
         if let thin { poreThickness?.subvoxel = SubvoxelSummary(field: poreField, subvoxel: thin, voxelSizeMM: h) }
     }

@@ -15,13 +15,22 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
     public var s2Z: [Double]
     /// S₂ averaged over all directions, in shells of one voxel.
     public var s2Radial: [Double]
-    /// Distance (mm) at which (S₂ − φ²)/(φ − φ²) first falls below 1/e, per axis (x, y[, z]).
+    /// Distance (mm) at which (S₂ − φ²)/(φ − φ²) first falls below 1/e, per axis (x, y[, z]);
+    /// half the box along an axis where it does not (see `correlationDecays`).
     public var correlationLengthsMM: [Double]
+    /// Per axis, whether the normalised S₂ falls below 1/e within half the box. Where it does
+    /// not (layers along their plane, fibres along their axis), the length is a lower bound
+    /// and so is `anisotropyRatio`.
+    public var correlationDecays: [Bool]?
     /// Longest over shortest correlation length (1 = isotropic).
     public var anisotropyRatio: Double
-    /// Period of the strongest non-zero wave in the indicator's spectrum, in mm; when the
-    /// spectrum has no interior peak (it falls from the lowest wave number, as for blobs and
-    /// layers averaged over directions), the period at the spectrum's centroid instead.
+    /// Period of the strongest wave in the indicator's spectrum, in mm: the spectrum is
+    /// averaged in shells of one wave number, and the peak read as the power-weighted mean
+    /// wave number of the peak shell and its two neighbours (so a lattice's {110} modes at
+    /// |m| = 4√2 read 4√2, not the shell 6). When the spectrum has no interior peak (it falls
+    /// from the lowest wave number, as for blobs and layers averaged over directions), the
+    /// period at the spectrum's centroid instead. Graded designs leave out the modes along
+    /// the grading axis alone (their change of fraction).
     public var characteristicLengthMM: Double
     /// Interface area per volume from S₂: 4(φ − S₂(h))/h averaged over the axes (mm⁻¹;
     /// in 2D, perimeter per area π(φ − S₂(h))/h).
@@ -34,12 +43,15 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         case s2Z = "s2_z"
         case s2Radial = "s2_radial"
         case correlationLengthsMM = "correlation_lengths_mm"
+        case correlationDecays = "correlation_decays"
         case anisotropyRatio = "anisotropy_ratio"
         case characteristicLengthMM = "characteristic_length_mm"
         case specificSurfaceMM = "specific_surface_mm"
     }
 
-    public init(of mask: VoxelMask, voxelSizeMM h: Double) throws {
+    /// `trendAxis`: the axis a graded design changes its fraction along, whose modes are
+    /// left out of the spectrum the characteristic length is read from.
+    public init(of mask: VoxelMask, voxelSizeMM h: Double, trendAxis: Axis? = nil) throws {
         let size = mask.size
         let buffer = try RealSpectralBuffer(size: size)
         let row = buffer.paddedRowLength
@@ -59,7 +71,11 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         let cx = buffer.complexRowLength
         let ratioY = Double(size.nx) / Double(size.ny), ratioZ = Double(size.nx) / Double(size.nz)
         let shells = size.nx / 2 + 1
-        let (power, weight) = ShellSums.collect(shells: shells, over: size.nz) { zs, power, weight in
+        // The modes along the trend axis alone (the other two wave indices 0) carry a graded
+        // design's change of fraction, not its features: they are left out of the spectrum.
+        let trend = trendAxis.map { $0 == .x ? 0 : $0 == .y ? 1 : 2 }
+        let sums = ShellSums.collect(shells: shells, arrays: 3, over: size.nz) { zs, arrays in
+            let power = arrays, weight = arrays + shells, moment = arrays + 2 * shells
             for z in zs {
                 let mz = Double(z <= size.nz / 2 ? z : z - size.nz) * ratioZ
                 for y in 0..<size.ny {
@@ -68,10 +84,16 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
                     for x in 0..<cx {
                         let i = 2 &* ((z &* size.ny &+ y) &* cx &+ x)
                         let re = Double(target.base[i]), im = Double(target.base[i &+ 1])
-                        let m = Int((Double(x &* x) + yz).squareRoot().rounded())
-                        if m < shells {
-                            power[m] += re * re + im * im
+                        let radius = (Double(x &* x) + yz).squareRoot()
+                        let m = Int(radius.rounded())
+                        let onTrend = trend.map { t in
+                            t == 0 ? (y == 0 && z == 0) : t == 1 ? (x == 0 && z == 0) : (x == 0 && y == 0)
+                        } ?? false
+                        if m < shells && !onTrend {
+                            let p = re * re + im * im
+                            power[m] += p
                             weight[m] += 1
+                            moment[m] += p * radius
                         }
                         target.base[i] = Float(re * re + im * im)
                         target.base[i &+ 1] = 0
@@ -79,6 +101,7 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
                 }
             }
         }
+        let (power, weight, moment) = (sums[0], sums[1], sums[2])
         buffer.inverse()
         let n = Double(size.count)
         let s2: @Sendable (Int, Int, Int) -> Double = { x, y, z in
@@ -99,7 +122,8 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         correlationLengthsMM = curves.map { Self.correlationLength($0, phi: phi) * h }
         anisotropyRatio = correlationLengthsMM.max()! / max(correlationLengthsMM.min()!, 1e-12)
         let spectrum = zip(power, weight).map { $1 > 0 ? $0 / $1 : 0 }
-        characteristicLengthMM = Double(size.nx) * h / Self.peak(spectrum)
+        characteristicLengthMM = Double(size.nx) * h / Self.peak(spectrum, power: power, moment: moment)
+        correlationDecays = curves.map { Self.decays($0, phi: phi) }
         let drop = curves.map { phi - $0[1] }.reduce(0, +) / Double(axes)
         specificSurfaceMM = (size.isPlanar ? Double.pi : 4) * drop / h
     }
@@ -149,19 +173,27 @@ public struct TwoPointStatistics: Sendable, Codable, Equatable {
         return Double(c.count - 1)
     }
 
-    /// Position of the largest value beyond index 0, refined by a parabola through its
-    /// neighbours; the power-weighted mean position when the largest is at index 1.
-    static func peak(_ values: [Double]) -> Double {
+    /// Whether the normalised covariance falls below 1/e along `curve`.
+    static func decays(_ curve: [Double], phi: Double) -> Bool {
+        let variance = phi - phi * phi
+        guard variance > 0 else { return false }
+        return curve.dropFirst().contains { ($0 - phi * phi) / variance < exp(-1.0) }
+    }
+
+    /// The wave number of the spectrum's peak: the shell with the largest mean power beyond
+    /// index 0, refined to the power-weighted mean wave number of it and its neighbours
+    /// (`power` and `moment`: per shell, the summed power and power × wave number); the
+    /// power-weighted mean over all shells when the largest is at index 1.
+    static func peak(_ values: [Double], power: [Double], moment: [Double]) -> Double {
         guard values.count > 2 else { return 1 }
         let m = (1..<values.count).max { values[$0] < values[$1] }!
         if m == 1 {
-            let total = values.dropFirst().reduce(0, +)
-            return total > 0 ? values.indices.dropFirst().reduce(0.0) { $0 + Double($1) * values[$1] } / total : 1
+            let total = power.dropFirst().reduce(0, +)
+            return total > 0 ? moment.dropFirst().reduce(0, +) / total : 1
         }
-        guard m + 1 < values.count else { return Double(m) }
-        let (a, b, c) = (values[m - 1], values[m], values[m + 1])
-        let denominator = a - 2 * b + c
-        return denominator < 0 ? Double(m) + 0.5 * (a - c) / denominator : Double(m)
+        let around = (m - 1)...min(m + 1, values.count - 1)
+        let total = around.reduce(0.0) { $0 + power[$1] }
+        return total > 0 ? around.reduce(0.0) { $0 + moment[$1] } / total : Double(m)
     }
 }
 
@@ -173,23 +205,29 @@ enum ShellSums {
                         _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void)
         -> (sums: [Double], counts: [Double])
     {
+        let all = collect(shells: shells, arrays: 2, over: count) { range, arrays in body(range, arrays, arrays + shells) }
+        return (all[0], all[1])
+    }
+
+    /// `arrays` per-shell accumulators, laid out one after another (`arrays × shells`).
+    static func collect(shells: Int, arrays: Int, over count: Int,
+                        _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> [[Double]] {
         let chunks = max(1, min(count, 16))
-        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * shells * chunks)
+        let width = arrays * shells
+        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: width * chunks)
         storage.initialize(repeating: 0)
         defer { storage.deallocate() }
         let base = SendablePointer(storage.baseAddress!)
         parallelForChunks(count, chunks: chunks) { chunk, range in
-            let own = base.base + 2 * shells * chunk
-            body(range, own, own + shells)
+            body(range, base.base + width * chunk)
         }
-        var sums = [Double](repeating: 0, count: shells), counts = [Double](repeating: 0, count: shells)
+        var totals = [[Double]](repeating: [Double](repeating: 0, count: shells), count: arrays)
         for chunk in 0..<chunks {
-            let own = storage.baseAddress! + 2 * shells * chunk
-            for m in 0..<shells {
-                sums[m] += own[m]
-                counts[m] += own[shells + m]
+            let own = storage.baseAddress! + width * chunk
+            for a in 0..<arrays {
+                for m in 0..<shells { totals[a][m] += own[a * shells + m] }
             }
         }
-        return (sums, counts)
+        return totals
     }
 }

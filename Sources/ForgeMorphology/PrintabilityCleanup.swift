@@ -30,6 +30,8 @@ public struct CleanupReport: Sendable, Equatable, Codable {
     public var enclosedVoxelsFilled = 0
     public var thinSolidVoxelsRemoved = 0
     public var thinPoreVoxelsFilled = 0
+    /// Pits: void pieces of at most `pitVoxels` open only to a box face.
+    public var facePitsFilled = 0
     /// Threshold passes made to bring the cleaned fraction back to the target.
     public var retargetPasses = 0
     /// Largest difference between cleaned and target fraction, per group (layer or whole).
@@ -45,6 +47,7 @@ public struct CleanupReport: Sendable, Equatable, Codable {
         case enclosedVoxelsFilled = "enclosed_voxels_filled"
         case thinSolidVoxelsRemoved = "thin_solid_voxels_removed"
         case thinPoreVoxelsFilled = "thin_pore_voxels_filled"
+        case facePitsFilled = "face_pits_filled"
         case retargetPasses = "retarget_passes"
         case fractionError = "fraction_error"
     }
@@ -53,6 +56,10 @@ public struct CleanupReport: Sendable, Equatable, Codable {
 /// Makes a thresholded level set printable: one body, no trapped voids, no features below
 /// a minimum size — and keeps the target fraction by re-thresholding.
 public enum PrintabilityCleanup {
+    /// Void pieces this small that reach only a box face are pits, filled with the
+    /// enclosed voids: a pocket one or two voxels deep in a face holds resin like a cavity.
+    public static let pitVoxels = 2
+
     /// Cleans `field` (a level set cut at `targets`) in place. The level set is changed only
     /// where the cleaned voxels differ, and there its sign follows them, so a mesh of the
     /// field agrees with the cleaned voxels.
@@ -116,6 +123,7 @@ public enum PrintabilityCleanup {
         report.islandVoxelsRemoved += pass.islandVoxelsRemoved
         report.enclosedVoidsFilled += pass.enclosedVoidsFilled
         report.enclosedVoxelsFilled += pass.enclosedVoxelsFilled
+        report.facePitsFilled += pass.facePitsFilled
         apply(mask, to: &field)
     }
 
@@ -144,10 +152,12 @@ public enum PrintabilityCleanup {
         if options.fillEnclosedVoids {
             let voids = ComponentLabels(mask, phase: 0)
             let enclosed = (0..<voids.count).filter { voids.isEnclosed($0) }
-            if !enclosed.isEmpty {
+            let pits = (0..<voids.count).filter { !voids.isEnclosed($0) && voids.sizes[$0] <= Self.pitVoxels }
+            if !enclosed.isEmpty || !pits.isEmpty {
                 report.enclosedVoidsFilled = enclosed.count
                 report.enclosedVoxelsFilled = enclosed.reduce(0) { $0 + voids.sizes[$1] }
-                voids.set(&mask, to: 1) { voids.isEnclosed($0) }
+                report.facePitsFilled = pits.count
+                voids.set(&mask, to: 1) { voids.isEnclosed($0) || voids.sizes[$0] <= Self.pitVoxels }
             }
         }
         return mask

@@ -4,16 +4,18 @@ import ForgeFormats
 import Foundation
 
 extension DesignMetrics {
-    /// The numbers a critic judges by.
-    public var measures: DesignMeasures {
+    /// The numbers a critic judges by, for a design made from `recipe`.
+    public func measures(of recipe: Recipe) -> DesignMeasures {
         let s = structure
-        return DesignMeasures(
+        var measures = DesignMeasures(
             solidFraction: solidFraction, characteristicLengthMM: s.twoPoint.characteristicLengthMM,
             correlationLengthsMM: s.twoPoint.correlationLengthsMM, anisotropyRatio: s.twoPoint.anisotropyRatio,
             layerSolidFractions: layerSolidFractions, solidBodies: s.topology.solidComponents,
             enclosedVoids: s.topology.voidsEnclosed, solidThicknessP5MM: s.solidThickness?.percentile5MM,
             poreThicknessP5MM: s.poreThickness?.percentile5MM, watertight: watertight,
             printable: printability.printable, printabilityReasons: printability.reasons)
+        measures.latticeCellMM = recipe.family.cellPerLeadingPeriod.map { s.twoPoint.characteristicLengthMM * $0 }
+        return measures
     }
 }
 
@@ -43,7 +45,7 @@ public enum DesignCritique {
             targetDescription = Description(recipe: design.recipe, fromPrompt: ["family": "recipe", "mode": "recipe"])
         }
         let request = CritiqueRequest(target: goal, targetDescription: targetDescription, recipe: design.recipe,
-                                      measures: design.metrics.measures,
+                                      measures: design.metrics.measures(of: design.recipe),
                                       images: ModelPictures.critiqueSheet(of: design.layout, sliceCount: design.recipe.tiledSize.nz)
                                           .map { [$0] } ?? [],
                                       adjustable: adjustable)

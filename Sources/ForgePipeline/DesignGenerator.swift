@@ -128,7 +128,8 @@ public enum DesignGenerator {
         let h = recipe.voxelSizeMM
         let measure: @Sendable () throws -> (StructureMetrics, ThicknessMap?) = {
             var map: ThicknessMap?
-            let structure = try StructureMetrics(of: mask, voxelSizeMM: h, subvoxel: subvoxel, solidThicknessMap: &map,
+            let structure = try StructureMetrics(of: mask, voxelSizeMM: h, subvoxel: subvoxel, trendAxis: recipe.grading?.axis,
+                                                 periodic: recipe.isPeriodic, solidThicknessMap: &map,
                                                  keepingThicknessMap: keepMap)
             return (structure, map)
         }
@@ -190,6 +191,7 @@ public enum DesignGenerator {
             vertices: vertices,
             volumeMM3: checked?.volume, surfaceAreaMM2: checked?.area,
             specificSurfaceMeshMM: checked.map { $0.area / box },
+            specificSurfaceInterfaceMM: checked.map { ($0.area - $0.capArea) / box },
             watertight: watertight,
             unpairedHalfEdges: checked?.integrity.unpairedHalfEdges ?? 0,
             repeatedHalfEdges: checked?.integrity.repeatedHalfEdges ?? 0,
@@ -215,6 +217,12 @@ public enum DesignGenerator {
             metrics.timingsS["total"] = Date().timeIntervalSince(started)
             try ReportPage.write(into: staged.folder, recipe: recipe, metrics: metrics, renders: pictures.renders)
             progress.update("images", 1)
+        }
+        if recipe.family.isLattice {
+            let cells = LatticeField.cellCounts(size: recipe.size, voxelSizeMM: h, cellMM: recipe.wavelengthMM)
+            let s = recipe.size
+            metrics.latticeCellMM = zip([s.nx, s.ny, s.nz], cells).map { n, c in Double(n) * h / Double(c) }
+            if s.isPlanar { metrics.latticeCellMM?.removeLast() }
         }
         if FileManager.default.fileExists(atPath: staged.modelURL.path) {
             metrics.modelCRC32 = FileChecksum.hex(try FileChecksum.crc32(of: staged.modelURL))

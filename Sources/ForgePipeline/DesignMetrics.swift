@@ -20,8 +20,10 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     /// Enclosed mesh volume, mm³ (signed; positive for outward normals); nil without a mesh.
     public var volumeMM3: Double?
     public var surfaceAreaMM2: Double?
-    /// Mesh area per box volume, mm⁻¹.
+    /// Mesh area per box volume, mm⁻¹, including the caps where the box cuts the part.
     public var specificSurfaceMeshMM: Double?
+    /// The same without the caps on the box faces: the solid–pore interface per box volume.
+    public var specificSurfaceInterfaceMM: Double?
     /// Every edge in exactly two triangles with opposite orientation, no degenerate
     /// triangles, positive volume — checked on the mesh that was written; nil without a mesh.
     public var watertight: Bool?
@@ -46,6 +48,9 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var image: ImageMatch?
     /// CRC-32 of model.stl as written (eight hex digits), so a damaged copy is recognised.
     public var modelCRC32: String?
+    /// Lattices: the cell actually used along each axis (the recipe's `wavelength_mm`
+    /// snapped so a whole number of cells spans the box).
+    public var latticeCellMM: [Double]?
 
     enum CodingKeys: String, CodingKey {
         case solidFraction = "solid_fraction"
@@ -63,6 +68,7 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case volumeMM3 = "volume_mm3"
         case surfaceAreaMM2 = "surface_area_mm2"
         case specificSurfaceMeshMM = "specific_surface_mesh_mm"
+        case specificSurfaceInterfaceMM = "specific_surface_interface_mm"
         case watertight
         case unpairedHalfEdges = "unpaired_half_edges"
         case repeatedHalfEdges = "repeated_half_edges"
@@ -73,5 +79,6 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case cleanup, structure, printability, image
         case timingsS = "timings_s"
         case modelCRC32 = "model_crc32"
+        case latticeCellMM = "lattice_cell_mm"
     }
 }

@@ -71,7 +71,7 @@ struct MeshBuild: Sendable {
             progress.update("decimating", 0)
             let reduced = mesh.decimated(maxTriangles: budget, box: box)
             let start = Date()
-            let check = MeshCheck(of: reduced)
+            let check = MeshCheck(of: reduced, box: box)
             // Never trade the guarantees for size: keep the full mesh if a check fails.
             let kept = check.integrity.isClosedManifold && check.shells == shells ?? MeshShells(of: mesh)
             checksS = Date().timeIntervalSince(start)

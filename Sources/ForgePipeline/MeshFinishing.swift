@@ -26,7 +26,7 @@ struct FinishedMesh: Sendable {
         reducingS = Date().timeIntervalSince(start) - build.checksS
         start = Date()
         progress.update("checks", 0)
-        checked = build.checked ?? MeshCheck(of: build.mesh)
+        checked = build.checked ?? MeshCheck(of: build.mesh, box: box)
         checksS = build.checksS + Date().timeIntervalSince(start)
         start = Date()
         for format in options.meshFormats {

@@ -33,7 +33,7 @@ public enum SpectralSynthesis {
         let cutoff = Float(spectrum.peakAmplitude * negligibleAmplitude)
         let variance = fillNoise(buffer, seed: seed, cutoff: cutoff,
                                  amplitudes: amplitudeRows(size: size, voxelSizeMM: voxelSizeMM, spectrum: spectrum))
-        return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
+        return synthesised(buffer, variance: variance - shiftToVoxelCentres(buffer), voxelSizeMM: voxelSizeMM)
     }
 
     /// A unit-variance field whose Fourier amplitudes are `amplitudes`, one per half-complex
@@ -49,7 +49,7 @@ public enum SpectralSynthesis {
             for x in 0..<cx { factors[x] = amplitudes[start + x] }
             return cx
         }
-        return synthesised(buffer, variance: variance, voxelSizeMM: voxelSizeMM)
+        return synthesised(buffer, variance: variance - shiftToVoxelCentres(buffer), voxelSizeMM: voxelSizeMM)
     }
 
     /// Writes the amplitudes of row (y, z) of the half spectrum into its third argument and
@@ -117,6 +117,57 @@ public enum SpectralSynthesis {
         let columns = kx2.prefix { $0 <= limit * limit }.count
         let rows = (0...(size.ny / 2)).last { ky2[$0] <= limit * limit } ?? 0
         return RealSpectralBuffer.Band(columns: columns, rows: rows)
+    }
+
+    /// Moves the samples from the grid's corners to its voxel centres: sample (i, j, l) is
+    /// the field at ((i, j, l) + ½)·h, as lattices, meshes, slices and volume headers place
+    /// it, so the same seed at two sizes gives the same structure in the same place. Each
+    /// coefficient is multiplied by exp(iπ(mx/nx + my/ny + mz/nz)) (a shift by half a voxel
+    /// along every axis), which keeps the spectrum Hermitian except at the Nyquist
+    /// frequencies, whose coefficients — real by necessity, and negligible for every
+    /// spectrum synthesised here — are set to zero. Returns the power removed with them
+    /// (on the scale of `fillNoise`'s variance).
+    private static func shiftToVoxelCentres(_ buffer: RealSpectralBuffer) -> Double {
+        let size = buffer.size, cx = buffer.complexRowLength
+        let paired = size.nx % 2 == 0 ? cx - 1 : cx
+        func phases(_ n: Int, half: Bool) -> [(Float, Float)] {
+            (0..<(half ? n / 2 + 1 : n)).map { i in
+                let m = i <= n / 2 ? i : i - n
+                let angle = Double.pi * Double(m) / Double(n)
+                return (Float(cos(angle)), Float(sin(angle)))
+            }
+        }
+        let ex = phases(size.nx, half: true), ey = phases(size.ny, half: false), ez = phases(size.nz, half: false)
+        let base = SendablePointer(buffer.pointer)
+        let removed = UnsafeMutableBufferPointer<Double>.allocate(capacity: size.nz)
+        defer { removed.deallocate() }
+        let lost = SendablePointer(removed.baseAddress!)
+        parallelForRanges(size.nz) { zs in
+            for z in zs {
+                var layer = 0.0
+                let zNyquist = size.nz > 1 && size.nz % 2 == 0 && z == size.nz / 2
+                for y in 0..<size.ny {
+                    let yNyquist = size.ny % 2 == 0 && y == size.ny / 2
+                    let (cyz, syz) = (ey[y].0 * ez[z].0 - ey[y].1 * ez[z].1, ey[y].0 * ez[z].1 + ey[y].1 * ez[z].0)
+                    let row = base.base + 2 * (z * size.ny + y) * cx
+                    for x in 0..<cx {
+                        let re = row[2 &* x], im = row[2 &* x &+ 1]
+                        guard re != 0 || im != 0 else { continue }
+                        if zNyquist || yNyquist || (size.nx % 2 == 0 && x == cx - 1) {
+                            layer += Double(re * re + im * im) * (x >= 1 && x < paired ? 2 : 1)
+                            row[2 &* x] = 0
+                            row[2 &* x &+ 1] = 0
+                            continue
+                        }
+                        let (c, s) = (ex[x].0 * cyz - ex[x].1 * syz, ex[x].0 * syz + ex[x].1 * cyz)
+                        row[2 &* x] = re * c - im * s
+                        row[2 &* x &+ 1] = re * s + im * c
+                    }
+                }
+                lost.base[z] = layer
+            }
+        }
+        return removed.reduce(0, +)
     }
 
     /// The stream of the coefficient with signed wave indices (mx, my, mz): 21 bits each.

@@ -37,7 +37,7 @@ public struct Spectrum: Sendable, Equatable {
         case .blob:
             self.init(profile: .lowPass(length: 1 / k0))
         case .fractal:
-            let smallest = recipe.minWavelengthMM ?? 2 * recipe.voxelSizeMM
+            let smallest = recipe.minWavelengthMM ?? 4 * recipe.voxelSizeMM
             self.init(profile: .powerLaw(kMin: k0, kMax: 2 * Double.pi / smallest, beta: recipe.beta))
         case .spinodoid, .lamellar, .columnar, .cubic:
             self.init(profile: .shell(k0: k0, sigma: recipe.bandwidth * k0),

@@ -26,6 +26,20 @@ struct CleanupTests {
         #expect(shells.filter { $0 < 0 }.isEmpty, "seed \(seed): cavities in the mesh")
     }
 
+    @Test("one- and two-voxel pits in the box faces are filled; larger openings stay")
+    func facePitsAreFilled() {
+        let size = GridSize(cube: 12)
+        // A solid block with a one-voxel pit and a two-voxel pit in its faces, and a
+        // three-voxel notch that stays.
+        let holes: Set<[Int]> = [[0, 5, 5], [11, 3, 3], [10, 3, 3], [4, 0, 8], [4, 1, 8], [4, 2, 8]]
+        let mask = TestSupport.mask(size) { x, y, z in !holes.contains([x, y, z]) }
+        var report = CleanupReport()
+        let cleaned = PrintabilityCleanup.cleaned(mask, options: CleanupOptions(), report: &report)
+        #expect(report.facePitsFilled == 2)
+        #expect(cleaned[0, 5, 5] && cleaned[11, 3, 3] && cleaned[10, 3, 3])
+        #expect(!cleaned[4, 0, 8] && !cleaned[4, 1, 8] && !cleaned[4, 2, 8])
+    }
+
     @Test func minimumFeatureSizeIsEnforced() throws {
         var recipe = FamilyTests.recipe(.spinodal, size: 64, seed: 31)
         recipe.wavelengthMM = 1.5

@@ -234,7 +234,7 @@ struct DecimationTests {
         #expect(small.solidEulerCharacteristic == mesh.solidEulerCharacteristic)
         // Vertices stay on the surface: the level set's first-order distance |f| / |∇f| at
         // every vertex of the reduced mesh more than a voxel inside the box (nearer the box,
-        // the caps close the solid where f > 0) is within a quarter of a voxel.
+        // the caps close the solid where f > 0) is within 0.3 of a voxel.
         var worst = 0.0
         let extent = SIMD3<Double>(g.extentMM)
         for v in 0..<small.vertexCount {
@@ -243,7 +243,7 @@ struct DecimationTests {
             guard margin > g.voxelSizeMM else { continue }
             worst = max(worst, Self.distanceToLevelSet(g, at: p))
         }
-        #expect(worst < 0.25, "\(family) seed \(seed): a vertex lies \(worst) voxels off the surface")
+        #expect(worst < 0.3, "\(family) seed \(seed): a vertex lies \(worst) voxels off the surface")
     }
 
     /// |f| / |∇f| in voxels at `p` (mm), f interpolated trilinearly between voxel centres and
