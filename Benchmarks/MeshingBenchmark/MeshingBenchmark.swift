@@ -58,6 +58,9 @@ struct MeshingBenchmark {
             _ = time("pore_thickness") { LocalThickness(ofComplementOf: mask, voxelSizeMM: recipe.voxelSizeMM, outsideIsBoundary: false) }
             _ = time("pore_thickness_periodic") { LocalThickness.periodicField(ofComplementOf: mask) }
             _ = time("subvoxel_thickness") { SubvoxelThickness(field: field) }
+            _ = time("porosimetry") { Porosimetry(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
+            _ = time("chords") { ChordStatistics(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
+            _ = time("fabric") { FabricTensor(of: mask, voxelSizeMM: recipe.voxelSizeMM) }
             var cleaned = field
             _ = time("cleanup") { PrintabilityCleanup.clean(&cleaned, targets: FractionTargets(recipe: recipe),
                                                             options: CleanupOptions(recipe: recipe)) }

@@ -96,14 +96,22 @@ extension LocalThickness {
     /// Turns squared distances to the phase's boundary (0 off the phase) into thickness.
     /// A phase with no boundary at all (it fills a box whose faces do not bound it) has no
     /// finite thickness: the field is then 0 everywhere, as for an empty phase.
-    static func thickness(radiiSquared radius: consuming [Float], size: GridSize) -> [Float] {
+    ///
+    /// `levelEdgesOnly`: the radii are piecewise constant (bottlenecks, `Porosimetry`), and
+    /// only centres with a face neighbour of smaller radius paint. That loses nothing: a
+    /// voxel x outside the set S of radii ≥ r whose nearest voxel of S lies within r has that
+    /// nearest voxel on S's edge (a voxel of S one step closer to x would be nearer), and
+    /// neither a neighbour's larger ball nor the rows and planes left to a neighbour (which
+    /// would be nearer still) takes x from it.
+    static func thickness(radiiSquared radius: consuming [Float], size: GridSize, levelEdgesOnly: Bool = false) -> [Float] {
         if radius.first.map({ $0 >= DistanceTransform.unreachable }) ?? true {
             return [Float](repeating: 0, count: size.count)
         }
         // Centres come in z order; each plane's run is sorted by radius, largest first, so a
         // plane takes from each nearby run only the balls that reach it.
-        let found = ridgeCentres(radiusSquared: radius, size: size)
+        var found = ridgeCentres(radiusSquared: radius, size: size)
         guard !found.centres.isEmpty else { return radius }  // an empty phase: 0 everywhere
+        if levelEdgesOnly { found = Self.onLevelEdges(found, radiusSquared: radius, size: size) }
         var ridge = found.centres
         let runs = found.runs
         ridge.withUnsafeMutableBufferPointer { all in
@@ -148,6 +156,27 @@ extension LocalThickness {
             }
         }
         return thickness
+    }
+
+    /// The centres with a face neighbour in the box whose squared radius is smaller.
+    private static func onLevelEdges(_ found: (centres: [RidgeCentre], runs: [Int], largest: Int), radiusSquared r: [Float],
+                                     size: GridSize) -> (centres: [RidgeCentre], runs: [Int], largest: Int) {
+        let (nx, ny, nz) = (size.nx, size.ny, size.nz)
+        var centres: [RidgeCentre] = []
+        var runs = [0]
+        runs.reserveCapacity(nz + 1)
+        for z in 0..<nz {
+            for c in found.centres[found.runs[z]..<found.runs[z + 1]] {
+                let x = Int(c.x), y = Int(c.y)
+                let i = x + nx * (y + ny * z), here = r[i]
+                let onEdge = (x > 0 && r[i - 1] < here) || (x < nx - 1 && r[i + 1] < here)
+                    || (y > 0 && r[i - nx] < here) || (y < ny - 1 && r[i + nx] < here)
+                    || (z > 0 && r[i - nx * ny] < here) || (z < nz - 1 && r[i + nx * ny] < here)
+                if onEdge { centres.append(c) }
+            }
+            runs.append(centres.count)
+        }
+        return (centres, runs, found.largest)
     }
 
     /// A ball's centre and its squared radius, a whole number (a squared distance between

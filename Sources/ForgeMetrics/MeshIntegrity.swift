@@ -17,38 +17,23 @@ public struct MeshIntegrity: Sendable, Equatable {
         unpairedHalfEdges == 0 && repeatedHalfEdges == 0 && degenerateTriangles == 0 && nonManifoldVertices == 0
     }
 
-    /// Checks `mesh` in O(triangles): half-edges are bucketed by their start vertex, so
-    /// each lookup scans only a vertex's few outgoing edges. A bucket holds half-edge
-    /// numbers (3 × triangle + corner), from which the edge's end and the triangle's third
-    /// vertex are read: one 4-byte entry per half-edge.
+    /// Checks `mesh` in O(triangles) (see `VertexFans`).
     public init(of mesh: Mesh) {
+        self.init(of: mesh, fans: VertexFans(of: mesh))
+    }
+
+    /// Checks `mesh` with its half-edges already bucketed by start vertex.
+    public init(of mesh: Mesh, fans: VertexFans) {
         let vertexCount = mesh.vertexCount
         let idx = mesh.indices
-        var start = [Int32](onHugePages: vertexCount + 1, repeating: 0)
-        start.withUnsafeMutableBufferPointer { s in
-            idx.withUnsafeBufferPointer { ix in
-                for v in ix { s[Int(v) &+ 1] &+= 1 }
-            }
-            for v in 0..<vertexCount { s[v &+ 1] &+= s[v] }
-        }
-        var buckets = [UInt32](onHugePages: idx.count, repeating: 0)
+        let start = fans.start, buckets = fans.buckets
         var degenerate = 0
         idx.withUnsafeBufferPointer { ix in
-            var fill = start
-            fill.withUnsafeMutableBufferPointer { f in
-                buckets.withUnsafeMutableBufferPointer { b in
-                    var h = 0
-                    while h < ix.count {
-                        let v = Int(ix[h])
-                        b[Int(f[v])] = UInt32(h)
-                        f[v] &+= 1
-                        if h % 3 == 2 {
-                            let a = ix[h &- 2], bb = ix[h &- 1], c = ix[h]
-                            if a == bb || bb == c || c == a || Self.area2(mesh, a, bb, c) == 0 { degenerate &+= 1 }
-                        }
-                        h &+= 1
-                    }
-                }
+            var t = 0
+            while t < ix.count {
+                let a = ix[t], bb = ix[t &+ 1], c = ix[t &+ 2]
+                if a == bb || bb == c || c == a || Self.area2(mesh, a, bb, c) == 0 { degenerate &+= 1 }
+                t &+= 3
             }
         }
         degenerateTriangles = degenerate
@@ -143,5 +128,43 @@ public struct MeshIntegrity: Sendable, Equatable {
         let u = q - p, v = r - p
         let n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
         return (n * n).sum()
+    }
+}
+
+/// A mesh's half-edges bucketed by their start vertex: each lookup scans only a vertex's few
+/// outgoing edges. A bucket holds half-edge numbers (3 × triangle + corner), from which the
+/// edge's end and the triangle's third vertex are read: one 4-byte entry per half-edge.
+public struct VertexFans: Sendable {
+    /// Vertex v's half-edges are `buckets[start[v] ..< start[v + 1]]`.
+    public let start: [Int32]
+    public let buckets: [UInt32]
+
+    public init(of mesh: Mesh) {
+        let vertexCount = mesh.vertexCount
+        let idx = mesh.indices
+        var start = [Int32](onHugePages: vertexCount + 1, repeating: 0)
+        start.withUnsafeMutableBufferPointer { s in
+            idx.withUnsafeBufferPointer { ix in
+                for v in ix { s[Int(v) &+ 1] &+= 1 }
+            }
+            for v in 0..<vertexCount { s[v &+ 1] &+= s[v] }
+        }
+        var buckets = [UInt32](onHugePages: idx.count, repeating: 0)
+        idx.withUnsafeBufferPointer { ix in
+            var fill = start
+            fill.withUnsafeMutableBufferPointer { f in
+                buckets.withUnsafeMutableBufferPointer { b in
+                    var h = 0
+                    while h < ix.count {
+                        let v = Int(ix[h])
+                        b[Int(f[v])] = UInt32(h)
+                        f[v] &+= 1
+                        h &+= 1
+                    }
+                }
+            }
+        }
+        self.start = start
+        self.buckets = buckets
     }
 }

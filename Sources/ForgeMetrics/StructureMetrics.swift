@@ -13,9 +13,17 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
     /// The pores of a periodic design are read across the box faces, as in the tiling
     /// (otherwise they run on past the faces unbounded).
     public var poreThicknessPeriodic: Bool?
+    /// Pore sizes as a sphere from outside reaches them (on the thickness grid).
+    public var porosimetry: Porosimetry?
+    /// Chord lengths and lineal-path functions of both phases along each axis.
+    public var chords: ChordStatistics?
+    /// The solid's mean-intercept-length fabric tensor.
+    public var fabric: FabricTensor?
 
     /// Largest voxel count on which local thickness is measured at full resolution (256³).
     public static let thicknessVoxelLimit = 1 << 24
+    /// The largest grid (voxels) intrusion is simulated on; larger masks are halved.
+    public static let porosimetryVoxelLimit = 1 << 22
 
     enum CodingKeys: String, CodingKey {
         case twoPoint = "two_point"
@@ -24,6 +32,7 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         case poreThickness = "pore_thickness"
         case thicknessVoxelSizeMM = "thickness_voxel_size_mm"
         case poreThicknessPeriodic = "pore_thickness_periodic"
+        case porosimetry, chords, fabric
     }
 
     public init(of mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness? = nil, trendAxis: Axis? = nil,
@@ -42,6 +51,8 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
                 periodic: Bool = false, solidThicknessMap: inout ThicknessMap?, keepingThicknessMap: Bool = true) throws {
         twoPoint = try TwoPointStatistics(of: mask, voxelSizeMM: voxelSizeMM, trendAxis: trendAxis)
         topology = Topology(of: mask)
+        chords = ChordStatistics(of: mask, voxelSizeMM: voxelSizeMM)
+        fabric = FabricTensor(of: mask, voxelSizeMM: voxelSizeMM)
         // Above `thicknessVoxelLimit` voxels, local thickness is measured on a grid halved as
         // often as needed: its cost grows with the volume of the balls it paints.
         var coarse = mask, h = voxelSizeMM, thin = subvoxel
@@ -61,5 +72,13 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         let poreField = periodicPores ?? LocalThickness.field(ofComplementOf: coarse, outsideIsBoundary: false)
         poreThickness = LocalThickness(field: poreField, size: coarse.size, voxelSizeMM: h)
         if let thin { poreThickness?.subvoxel = SubvoxelSummary(field: poreField, subvoxel: thin, voxelSizeMM: h) }
+        // Intrusion floods the pores voxel by voxel in order of width, wherever that leads
+        // (memory-bound): above `porosimetryVoxelLimit` voxels it runs on a grid halved again.
+        var pores = coarse, poresH = h
+        while pores.size.count > Self.porosimetryVoxelLimit && pores.size.nx >= 16 {
+            pores = pores.halved()
+            poresH *= 2
+        }
+        porosimetry = Porosimetry(of: pores, voxelSizeMM: poresH)
     }
 }

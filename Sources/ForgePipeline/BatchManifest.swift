@@ -21,6 +21,9 @@ public struct ManifestRow: Codable, Sendable, Equatable {
     public var solidFraction: Double?
     public var characteristicLengthMM: Double?
     public var anisotropyRatio: Double?
+    /// The intrusion porosimetry's median sphere (mm) and the MIL fabric's degree of anisotropy.
+    public var intrusionMedianMM: Double?
+    public var fabricAnisotropy: Double?
     public var triangles: Int?
     public var watertight: Bool?
     public var printable: Bool?
@@ -31,12 +34,15 @@ public struct ManifestRow: Codable, Sendable, Equatable {
         case solidFraction = "measured_solid_fraction"
         case characteristicLengthMM = "measured_characteristic_length_mm"
         case anisotropyRatio = "measured_anisotropy_ratio"
+        case intrusionMedianMM = "measured_intrusion_median_mm"
+        case fabricAnisotropy = "measured_fabric_anisotropy"
     }
 
     /// The fixed CSV columns (parameters go between `seed` and `folder`).
     static let leadingColumns = ["id", "index", "status", "seed"]
     static let trailingColumns = ["folder", "measured_solid_fraction", "measured_characteristic_length_mm",
-                                  "measured_anisotropy_ratio", "triangles",
+                                  "measured_anisotropy_ratio", "measured_intrusion_median_mm",
+                                  "measured_fabric_anisotropy", "triangles",
                                   "watertight", "printable", "seconds", "files", "error"]
 }
 
@@ -115,6 +121,7 @@ public struct BatchManifest: Codable, Sendable {
             var fields = [r.id, String(r.index), r.status.rawValue, String(r.seed)]
             fields += parameters.map { r.parameters[$0]?.description ?? "" }
             fields += [r.folder, number(r.solidFraction), number(r.characteristicLengthMM), number(r.anisotropyRatio),
+                       number(r.intrusionMedianMM), number(r.fabricAnisotropy),
                        r.triangles.map(String.init) ?? "", r.watertight.map { $0 ? "true" : "false" } ?? "",
                        r.printable.map { $0 ? "true" : "false" } ?? "", number(r.seconds),
                        r.files.joined(separator: ";"), r.error ?? ""]

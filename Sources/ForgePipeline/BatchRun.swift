@@ -145,7 +145,9 @@ public enum BatchRun {
                            parameters: Dictionary(uniqueKeysWithValues: variant.parameters.map { ($0.name, $0.value) }),
                            folder: variant.folder, files: files, error: nil, solidFraction: metrics?.solidFraction,
                            characteristicLengthMM: metrics?.structure.twoPoint.characteristicLengthMM,
-                           anisotropyRatio: metrics?.structure.twoPoint.anisotropyRatio, triangles: metrics?.triangles,
+                           anisotropyRatio: metrics?.structure.twoPoint.anisotropyRatio,
+                           intrusionMedianMM: metrics?.structure.porosimetry?.medianDiameterMM,
+                           fabricAnisotropy: metrics?.structure.fabric?.degreeOfAnisotropy, triangles: metrics?.triangles,
                            watertight: metrics?.watertight, printable: metrics?.printability.printable,
                            seconds: metrics?.timingsS["total"])
     }

@@ -206,6 +206,17 @@ public enum DesignGenerator {
                 poreThickness: structure.poreThickness, watertight: watertight ?? true,
                 printerResolutionMM: recipe.printerResolutionMM),
             timingsS: timings, image: imageMatch)
+        if let checked, let euler = meshEuler {
+            metrics.minkowski = MinkowskiFunctionals(volumeMM3: checked.volume, surfaceMM2: checked.area,
+                                                     meanCurvatureMM: checked.meanCurvature, eulerCharacteristic: euler,
+                                                     boxVolumeMM3: box)
+        }
+        if recipe.family.isLattice {
+            let cells = LatticeField.cellCounts(size: recipe.size, voxelSizeMM: h, cellMM: recipe.wavelengthMM)
+            let s = recipe.size
+            metrics.latticeCellMM = zip([s.nx, s.ny, s.nz], cells).map { n, c in Double(n) * h / Double(c) }
+            if s.isPlanar { metrics.latticeCellMM?.removeLast() }
+        }
         var pictures = DesignImages.Written()
         if options.images.enabled {
             let start = Date()
@@ -217,12 +228,6 @@ public enum DesignGenerator {
             metrics.timingsS["total"] = Date().timeIntervalSince(started)
             try ReportPage.write(into: staged.folder, recipe: recipe, metrics: metrics, renders: pictures.renders)
             progress.update("images", 1)
-        }
-        if recipe.family.isLattice {
-            let cells = LatticeField.cellCounts(size: recipe.size, voxelSizeMM: h, cellMM: recipe.wavelengthMM)
-            let s = recipe.size
-            metrics.latticeCellMM = zip([s.nx, s.ny, s.nz], cells).map { n, c in Double(n) * h / Double(c) }
-            if s.isPlanar { metrics.latticeCellMM?.removeLast() }
         }
         if FileManager.default.fileExists(atPath: staged.modelURL.path) {
             metrics.modelCRC32 = FileChecksum.hex(try FileChecksum.crc32(of: staged.modelURL))

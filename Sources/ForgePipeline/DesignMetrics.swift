@@ -48,6 +48,8 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var image: ImageMatch?
     /// CRC-32 of model.stl as written (eight hex digits), so a damaged copy is recognised.
     public var modelCRC32: String?
+    /// The solid's Minkowski functionals from its mesh (nil without a mesh).
+    public var minkowski: MinkowskiFunctionals?
     /// Lattices: the cell actually used along each axis (the recipe's `wavelength_mm`
     /// snapped so a whole number of cells spans the box).
     public var latticeCellMM: [Double]?
@@ -80,5 +82,6 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case timingsS = "timings_s"
         case modelCRC32 = "model_crc32"
         case latticeCellMM = "lattice_cell_mm"
+        case minkowski
     }
 }

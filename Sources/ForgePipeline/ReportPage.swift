@@ -191,6 +191,23 @@ public enum ReportPage {
         if let t = s.poreThickness {
             rows.append(("Pore size (min, 5th pct, mean)", String(format: "%.3g, %.3g, %.3g mm", t.minimumMM, t.percentile5MM, t.meanMM)))
         }
+        if let p = s.porosimetry {
+            rows.append(("Intrusion from outside: median sphere, unreached", String(format: "%.3g mm, %.1f%% of the pores",
+                                                                                   p.medianDiameterMM, 100 * p.unreachedFraction)))
+        }
+        if let c = s.chords {
+            let axes = [c.pores.x, c.pores.y] + (c.pores.z.map { [$0] } ?? [])
+            rows.append(("Mean pore chord x, y, z", axes.map { format($0.meanMM) }.joined(separator: ", ") + " mm"))
+        }
+        if let f = s.fabric {
+            rows.append(("MIL fabric: degree of anisotropy, principal MILs",
+                         String(format: "%.2f; ", f.degreeOfAnisotropy)
+                             + f.principalMILMM.map { $0.map { format($0) + " mm" } ?? "∞" }.joined(separator: ", ")))
+        }
+        if let k = m.minkowski {
+            rows.append(("Minkowski: V, S, ∫H dS, χ", String(format: "%.4g mm³, %.4g mm², %.4g mm, %d",
+                                                             k.volumeMM3, k.surfaceMM2, k.meanCurvatureMM, k.eulerCharacteristic)))
+        }
         if m.triangles > 0 {
             rows.append(("Mesh", "\(m.triangles) triangles, \(m.watertight == true ? "watertight" : "NOT watertight"), \(m.meshShells ?? 0) shell(s)"))
             if let v = m.volumeMM3, let a = m.surfaceAreaMM2 {

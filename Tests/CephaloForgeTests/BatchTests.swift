@@ -123,8 +123,10 @@ struct BatchTests {
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 9)
         #expect(lines[0] == "id,index,status,seed,solid_fraction,wavelength_mm,folder,measured_solid_fraction,"
-            + "measured_characteristic_length_mm,measured_anisotropy_ratio,triangles,watertight,printable,seconds,files,error")
-        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 16 })
+            + "measured_characteristic_length_mm,measured_anisotropy_ratio,measured_intrusion_median_mm,measured_fabric_anisotropy,"
+            + "triangles,watertight,printable,seconds,files,error")
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 18 })
+        #expect(manifest.variants.allSatisfy { ($0.intrusionMedianMM ?? 0) > 0 && $0.fabricAnisotropy != nil })
         let diversity = try String(contentsOf: folder.appendingPathComponent("diversity.csv"), encoding: .utf8)
         #expect(diversity.split(separator: "\n").count == 9)
         let sheet = try PNGCodec.readRGB(folder.appendingPathComponent("contact_sheet.png"))

@@ -102,3 +102,40 @@ struct PeriodicReadingTests {
         #expect(boxed.max()! > periodic.max()!)
     }
 }
+
+@Suite("Minkowski functionals against exact bodies")
+struct MinkowskiTests {
+    @Test("a ball: V = 4πR³/3, S = 4πR², M = 4πR, χ = 1; a box: M = π(a + b + c)", arguments: [8.0, 13.0])
+    func ballAndBox(radius: Double) {
+        let n = Int(2 * radius) + 8, c = Double(n) / 2
+        let ball = MarchingCubes.mesh(TestSupport.grid(n, voxelMM: 1) { x, y, z in
+            radius - ((x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c)).squareRoot()
+        })
+        let check = MeshCheck(of: ball)
+        #expect(abs(check.volume / (4 * Double.pi * pow(radius, 3) / 3) - 1) < 0.01)
+        #expect(abs(check.area / (4 * Double.pi * radius * radius) - 1) < 0.02)
+        #expect(abs(check.meanCurvature / (4 * Double.pi * radius) - 1) < 0.02, "M \(check.meanCurvature)")
+        #expect(ball.solidEulerCharacteristic == 1)
+        // A box inside the grid: M = π(a + b + c), less what marching cubes takes off by
+        // chamfering its edges by about half a voxel (4% here).
+        let box = MarchingCubes.mesh(TestSupport.grid(24, voxelMM: 1) { x, y, z in
+            min(x - 4, 20 - x, y - 6, 18 - y, z - 3, 21 - z)
+        })
+        let m = MeshCheck(of: box).meanCurvature
+        #expect(m < Double.pi * (16 + 12 + 18) && m > 0.96 * Double.pi * (16 + 12 + 18), "box M \(m)")
+    }
+
+    @Test("a torus: M = 2π²R whatever its tube, χ = 0")
+    func torus() {
+        let (major, minor) = (12.0, 4.0), n = 40, c = 20.0
+        let torus = MarchingCubes.mesh(TestSupport.grid(n, voxelMM: 1) { x, y, z in
+            let ring = ((x - c) * (x - c) + (y - c) * (y - c)).squareRoot() - major
+            return minor - (ring * ring + (z - c) * (z - c)).squareRoot()
+        })
+        // ∫ H dA = ½ ∫∫ (1/r + cos θ/(R + r cos θ)) r (R + r cos θ) dθ dφ = 2π²R: the inner,
+        // saddle-shaped half takes off what the tube's curvature adds.
+        let m = MeshCheck(of: torus).meanCurvature
+        #expect(abs(m / (2 * Double.pi * Double.pi * major) - 1) < 0.01, "torus M \(m)")
+        #expect(torus.solidEulerCharacteristic == 0)
+    }
+}

@@ -35,6 +35,10 @@ struct ReportTests {
             #expect(FileManager.default.fileExists(atPath: path), "missing \(link)")
         }
         #expect(html.contains("spinodal foam, 35% solid, 5 mm cube"))
+        // The pore metrics and Minkowski functionals of metrics.json are in the report.
+        for row in ["Intrusion from outside", "Mean pore chord", "MIL fabric", "Minkowski: V, S, ∫H dS, χ"] {
+            #expect(html.contains(row), "no row \(row)")
+        }
         for name in ["montage.png", "s2.svg", "thickness.svg", "metrics.json", "model.stl"] { #expect(links.contains(name)) }
         if glAvailable {
             #expect(links.contains("preview.png") && links.contains("preview-front.png"))
