@@ -14,7 +14,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
@@ -42,7 +41,7 @@ let package = Package(
         .target(name: "ForgeStatistics", dependencies: ["COpenBLAS"]),
 
         // Formats and the model layer
-        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "CDeflate", "Yams", "ZIPFoundation"]),
+        .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "CDeflate", "Yams"]),
         .target(name: "ForgeCephalo", dependencies: [
             "ForgeCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

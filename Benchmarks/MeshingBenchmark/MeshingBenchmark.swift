@@ -67,6 +67,11 @@ struct MeshingBenchmark {
             let mesh = time("meshing") { MarchingCubes.mesh(field) }
             _ = time("mesh_checks") { MeshCheck(of: mesh) }
             let reduced = time("decimation") { mesh.decimated(maxTriangles: mesh.triangleCount / 4, box: SIMD3(repeating: 10)) }
+            _ = time("reduction_fidelity") {
+                let tolerance = MeshFidelity.Tolerance(voxel: recipe.voxelSizeMM)
+                let reference = MeshFidelity.Reference(mesh, shells: MeshShells(of: mesh), tolerance: tolerance)
+                return MeshFidelity(of: reduced, shells: MeshShells(of: reduced), against: reference, tolerance: tolerance)
+            }
             try time("three_mf") {
                 try MeshFormat.threeMF.write(reduced, name: "benchmark", to: scratch.appendingPathComponent("model.3mf"))
             }

@@ -27,7 +27,8 @@ static void cf_png_warning(png_structp png, png_const_charp message) {
 int cf_png_write_gray(const char *path, uint32_t width, uint32_t height,
                       int bit_depth, const void *pixels, size_t row_bytes,
                       const char *text_key, const char *text_value,
-                      int compression_level, int two_level, char *error, size_t error_size) {
+                      uint32_t pixels_per_metre, int compression_level, int two_level,
+                      char *error, size_t error_size) {
     if (error && error_size > 0) error[0] = 0;
     FILE *file = fopen(path, "wb");
     if (!file) {
@@ -61,6 +62,9 @@ int cf_png_write_gray(const char *path, uint32_t width, uint32_t height,
     png_set_IHDR(png, info, width, height, bit_depth, PNG_COLOR_TYPE_GRAY,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
+    if (pixels_per_metre > 0) {
+        png_set_pHYs(png, info, pixels_per_metre, pixels_per_metre, PNG_RESOLUTION_METER);
+    }
     png_text text;
     if (text_key && text_value) {
         memset(&text, 0, sizeof text);

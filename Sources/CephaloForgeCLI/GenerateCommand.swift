@@ -50,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
             let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
                                                       options: options,
                                                       progress: ProgressReporter(quiet: quiet))
-            for warning in result.warnings { printError("warning: \(warning)") }
+            for warning in result.warnings { printError("warning: \(warning.message)") }
             print(Summary.text(for: result, sources: resolved.sources))
         }
     }

@@ -8,7 +8,9 @@ struct RenderCommand: ParsableCommand {
         abstract: "Redraw a design folder's renders, montage, plots and report.html, or render a mesh file.",
         discussion: """
             A design folder is redrawn in place. A mesh file (STL, or 3MF/OBJ/PLY/GLB) is rendered to \
-            <name>.png beside it (or in --out), with further views in <name>-<view>.png.
+            <name>.png beside it (or in --out; <name>-<format>.png for formats other than STL), with \
+            further views in <name>-<view>.png. A mesh that is open, inside out or non-manifold is \
+            rendered with a warning that says so.
             """)
 
     @Argument(help: ArgumentHelp("A design folder or a mesh file.", valueName: "path"))
@@ -37,8 +39,9 @@ struct RenderCommand: ParsableCommand {
                 print("wrote " + (written.renders + written.others + [ReportPage.fileName])
                     .map { url.appendingPathComponent($0).path }.joined(separator: "\n      "))
             } else {
-                let files = try DesignFolder.renderMeshFile(url, into: out.map { URL(fileURLWithPath: $0) },
-                                                            options: imageArguments.imageOptions)
+                let (files, warnings) = try DesignFolder.renderMeshFile(url, into: out.map { URL(fileURLWithPath: $0) },
+                                                                        options: imageArguments.imageOptions)
+                for warning in warnings { printError("warning: \(warning)") }
                 print("wrote " + files.map(\.path).joined(separator: "\n      "))
             }
         }

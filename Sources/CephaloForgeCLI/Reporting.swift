@@ -49,7 +49,8 @@ enum Summary {
             lines.append("  cleanup: \(c.islandsRemoved) islands removed, \(c.enclosedVoidsFilled) enclosed voids filled, "
                 + "\(c.thinSolidVoxelsRemoved) thin solid and \(c.thinPoreVoxelsFilled) thin pore voxels changed")
         }
-        lines.append(m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
+        lines.append((m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
+            + " (" + m.printability.scope + ")")
         lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, meshing %.2f, checks %.2f, writing %.2f, images %.2f",
                             t["total"] ?? 0, t["synthesis"] ?? 0, t["threshold"] ?? 0, t["cleanup"] ?? 0,
                             t["metrics"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0, t["images"] ?? 0))

@@ -53,3 +53,37 @@ enum ChunkedFile {
         return nil
     }
 }
+
+extension ChunkedFile {
+    static let elementsPerChunk = 1 << 16
+
+    /// Writes `header`, then each vertex of `mesh` in `bytesPerVertex` bytes, then each
+    /// triangle in `bytesPerTriangle` bytes: `vertex(positions, i, out)` formats vertex i
+    /// (its coordinates at positions[3i…]) and `triangle(indices, t, out)` triangle t.
+    static func writeMesh(_ mesh: Mesh, header: [UInt8], bytesPerVertex: Int, bytesPerTriangle: Int, to url: URL,
+                          vertex: @Sendable (UnsafePointer<Float>, Int, UnsafeMutableRawPointer) -> Void,
+                          triangle: @Sendable (UnsafePointer<UInt32>, Int, UnsafeMutableRawPointer) -> Void) throws {
+        func chunks(_ count: Int) -> [Range<Int>] {
+            stride(from: 0, to: count, by: elementsPerChunk).map { $0..<min($0 + elementsPerChunk, count) }
+        }
+        let vertexChunks = chunks(mesh.vertexCount), triangleChunks = chunks(mesh.triangleCount)
+        let sizes = [header.count] + vertexChunks.map { bytesPerVertex * $0.count } + triangleChunks.map { bytesPerTriangle * $0.count }
+        try mesh.positions.withUnsafeBufferPointer { p in
+            try mesh.indices.withUnsafeBufferPointer { idx in
+                let positions = p.baseAddress.map(SendableReadOnlyPointer.init)
+                let indices = idx.baseAddress.map(SendableReadOnlyPointer.init)
+                try write(to: url, chunkSizes: sizes) { i, out in
+                    if i == 0 {
+                        header.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
+                    } else if i <= vertexChunks.count, let positions {
+                        for (k, v) in vertexChunks[i - 1].enumerated() { vertex(positions.base, v, out + k * bytesPerVertex) }
+                    } else if let indices {
+                        for (k, t) in triangleChunks[i - 1 - vertexChunks.count].enumerated() {
+                            triangle(indices.base, t, out + k * bytesPerTriangle)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -10,11 +10,11 @@ public enum MeshFormat: String, CaseIterable, Sendable {
     /// 3MF with millimetre units (the project's own writer: assimp's takes seconds per
     /// million triangles).
     case threeMF = "3mf"
-    /// Wavefront OBJ without a material file, through assimp.
+    /// Wavefront OBJ without normals or a material file (the project's own writer).
     case obj
-    /// Binary PLY, through assimp.
+    /// Binary PLY with `vertex_indices` faces (the project's own writer).
     case ply
-    /// Binary glTF 2, through assimp.
+    /// Binary glTF 2 in metres, as glTF defines (the project's own writer).
     case glb
 
     /// The file name inside a design folder.
@@ -38,9 +38,9 @@ public enum MeshFormat: String, CaseIterable, Sendable {
         case .stl: try BinarySTLWriter.write(mesh, to: url, header: "CephaloForge \(name) mm")
         case .stlASCII: try ASCIISTLWriter.write(mesh, name: name, to: url)
         case .threeMF: try ThreeMFWriter.write(mesh, name: name, to: url)
-        case .obj: try AssimpMeshIO.write(mesh, formatID: "objnomtl", name: name, to: url)
-        case .ply: try AssimpMeshIO.write(mesh, formatID: "plyb", name: name, to: url)
-        case .glb: try AssimpMeshIO.write(mesh, formatID: "glb2", name: name, to: url)
+        case .obj: try OBJWriter.write(mesh, name: name, to: url)
+        case .ply: try PLYWriter.write(mesh, name: name, to: url)
+        case .glb: try GLBWriter.write(mesh, name: name, to: url)
         }
     }
 }

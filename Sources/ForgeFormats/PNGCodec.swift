@@ -6,15 +6,16 @@ import Foundation
 public enum PNGCodec {
     /// Writes an 8-bit image from `pixels` (row-major, top row first) atomically to `url`,
     /// with an optional tEXt chunk `textKey` = `text`. `twoLevel` images (only 0 and 255)
-    /// are written unfiltered with run-length deflate.
+    /// are written unfiltered with run-length deflate. `pixelMM` (when given) is recorded in
+    /// a pHYs chunk, so image tools know the pixel size.
     public static func writeGray8(_ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-                                  to url: URL, textKey: String? = nil, text: String? = nil,
+                                  to url: URL, textKey: String? = nil, text: String? = nil, pixelMM: Double? = nil,
                                   compressionLevel: Int = 6, twoLevel: Bool = false) throws {
         precondition(pixels.count >= width * height)
         try AtomicFile.write(to: url) { temporary in
             var message = [CChar](repeating: 0, count: 256)
             let status = cf_png_write_gray(temporary.path, UInt32(width), UInt32(height), 8,
-                                           pixels.baseAddress, width, textKey, text,
+                                           pixels.baseAddress, width, textKey, text, pixelsPerMetre(pixelMM),
                                            Int32(compressionLevel), twoLevel ? 1 : 0, &message, message.count)
             guard status == 0 else {
                 let text = cMessage(message)
@@ -24,11 +25,13 @@ public enum PNGCodec {
     }
 
     /// Writes `image` (8- or 16-bit) atomically to `url`.
-    public static func write(_ image: GrayImage, to url: URL, textKey: String? = nil, text: String? = nil) throws {
+    public static func write(_ image: GrayImage, to url: URL, textKey: String? = nil, text: String? = nil,
+                             pixelMM: Double? = nil) throws {
         if image.bitDepth == 8 {
             let bytes = image.pixels.map { UInt8(truncatingIfNeeded: $0) }
             try bytes.withUnsafeBufferPointer {
-                try writeGray8($0, width: image.width, height: image.height, to: url, textKey: textKey, text: text)
+                try writeGray8($0, width: image.width, height: image.height, to: url, textKey: textKey, text: text,
+                               pixelMM: pixelMM)
             }
             return
         }
@@ -36,12 +39,20 @@ public enum PNGCodec {
             var message = [CChar](repeating: 0, count: 256)
             let status = image.pixels.withUnsafeBufferPointer {
                 cf_png_write_gray(temporary.path, UInt32(image.width), UInt32(image.height), 16,
-                                  $0.baseAddress, image.width * 2, textKey, text, 6, 0, &message, message.count)
+                                  $0.baseAddress, image.width * 2, textKey, text, pixelsPerMetre(pixelMM), 6, 0,
+                                  &message, message.count)
             }
             guard status == 0 else {
                 throw FormatError.png(path: url.path, message: "libpng status \(status)")
             }
         }
+    }
+
+    /// pHYs's whole pixels per metre for a pixel `mm` wide (0: no chunk).
+    static func pixelsPerMetre(_ mm: Double?) -> UInt32 {
+        guard let mm, mm.isFinite, mm > 0 else { return 0 }
+        let perMetre = (1000 / mm).rounded()
+        return perMetre >= 1 && perMetre <= Double(Int32.max) ? UInt32(perMetre) : 0
     }
 
     /// The most pixels a PNG may declare to be read (64 megapixels): the header is checked

@@ -1,6 +1,5 @@
 import ForgeCore
 import Foundation
-import ZIPFoundation
 
 /// A masked-SLA / DLP printer's layer images: the part resampled at the printer's pixel
 /// size and layer height, centred on its screen, zipped with a manifest.
@@ -65,7 +64,8 @@ public struct PrinterSliceStack: Sendable, Equatable {
                 do {
                     try pixels.withUnsafeBufferPointer {
                         try PNGCodec.writeGray8($0, width: settings.resolution.x, height: settings.resolution.y,
-                                                to: scratch.appendingPathComponent(Self.fileName(k)))
+                                                to: scratch.appendingPathComponent(Self.fileName(k)),
+                                                pixelMM: settings.pixelUM / 1000)
                     }
                 } catch { failures.record(error) }
                 progress?(Double(done.increment()) / Double(layers))
@@ -78,19 +78,20 @@ public struct PrinterSliceStack: Sendable, Equatable {
             "part_mm": [part.x, part.y, part.z], "files": "0000.png … \(Self.fileName(layers - 1))",
         ]
         let manifestData = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+        // The project's zip writer: every entry dated 1980-01-01 00:00, so one recipe always
+        // gives the same bytes.
         try AtomicFile.write(to: url) { temporary in
-            do {
-                let archive = try Archive(url: temporary, accessMode: .create)
-                try archive.addEntry(with: "manifest.json", type: .file, uncompressedSize: Int64(manifestData.count),
-                                     compressionMethod: .deflate) { position, size in
-                    manifestData.subdata(in: Int(position)..<Int(position) + size)
+            let zip = try ZipWriter(path: temporary.path)
+            let manifestBytes = [UInt8](manifestData)
+            try zip.add("manifest.json", pieces: 1, large: false) { _ in manifestBytes }
+            for k in 0..<layers {
+                let layer = scratch.appendingPathComponent(Self.fileName(k))
+                guard let data = FileManager.default.contents(atPath: layer.path) else {
+                    throw FormatError.cannotWrite(path: url.path, reason: "layer \(Self.fileName(k)) could not be read back")
                 }
-                for k in 0..<layers {
-                    try archive.addEntry(with: Self.fileName(k), relativeTo: scratch, compressionMethod: .none)
-                }
-            } catch {
-                throw FormatError.cannotWrite(path: url.path, reason: "\(error)")
+                try zip.add(Self.fileName(k), stored: [UInt8](data))
             }
+            try zip.finish()
         }
     }
 

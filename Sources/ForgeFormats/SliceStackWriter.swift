@@ -36,7 +36,8 @@ public enum SliceStackWriter {
                         try pixels.withUnsafeBufferPointer {
                             try PNGCodec.writeGray8($0, width: size.nx, height: size.ny,
                                                     to: folder.appendingPathComponent(fileName(z: z)),
-                                                    textKey: textKey, text: text, compressionLevel: Self.compressionLevel,
+                                                    textKey: textKey, text: text, pixelMM: field.voxelSizeMM,
+                                                    compressionLevel: Self.compressionLevel,
                                                     twoLevel: true)
                         }
                     } catch {
@@ -82,7 +83,8 @@ extension SliceStackWriter {
                 }
             }
             try PNGCodec.write(GrayImage(width: size.nx, height: size.ny, bitDepth: 16, pixels: pixels),
-                               to: folder.appendingPathComponent(fileName(z: z)), textKey: "value_range", text: range)
+                               to: folder.appendingPathComponent(fileName(z: z)), textKey: "value_range", text: range,
+                               pixelMM: field.voxelSizeMM)
         }
     }
 }

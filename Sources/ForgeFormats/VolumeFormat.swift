@@ -30,7 +30,9 @@ public enum VolumeFormat: String, CaseIterable, Sendable {
     }
 }
 
-/// NRRD 0004 with a detached raw file.
+/// NRRD 0004 with a detached raw file. The space is left-posterior-superior, ITK's own, so
+/// ITK, SimpleITK and 3D Slicer (which reads STL models as LPS too) place voxel (i, j, k) at
+/// ((i + ½)h, (j + ½)h, (k + ½)h) mm: on the mesh's coordinates, with no axis mirrored.
 public enum NRRDVolume {
     public static func write(_ field: ScalarGrid, header: URL) throws {
         let rawURL = header.deletingPathExtension().appendingPathExtension("raw")
@@ -42,7 +44,7 @@ public enum NRRDVolume {
             type: float
             dimension: 3
             sizes: \(s.nx) \(s.ny) \(s.nz)
-            space: right-anterior-superior
+            space: left-posterior-superior
             space directions: (\(h),0,0) (0,\(h),0) (0,0,\(h))
             space origin: (\(h / 2),\(h / 2),\(h / 2))
             space units: "mm" "mm" "mm"

@@ -9,14 +9,14 @@ extension Mesh {
     /// slab, so every check of the full decimation holds there, and the slabs join again on
     /// the unmoved vertices. Each slab removes its share of the triangles, in proportion to
     /// its size, as far as its own vertices allow.
-    func blockDecimated(maxTriangles: Int, box: SIMD3<Float>, blocks: Int) -> Mesh {
+    func blockDecimated(maxTriangles: Int, box: SIMD3<Float>, blocks: Int, maxDeviation: Double) -> Mesh {
         let slabs = SlabSplit(self, blocks: blocks)
         let remove = Double(triangleCount - maxTriangles) / Double(triangleCount)
         let results = ChunkSlots<(mesh: Mesh, survivors: [Int32], global: [Int32])?>(count: blocks, initial: nil)
         parallelForChunks(blocks, chunks: blocks) { b, _ in
             let (part, global) = slabs.part(b, of: self)
             let held = global.map { slabs.owner[Int($0)] != Int32(b) }
-            var state = CollapseState(mesh: part, box: SIMD3<Double>(box), held: held)
+            var state = CollapseState(mesh: part, box: SIMD3<Double>(box), held: held, maxDeviation: maxDeviation)
             state.run(target: part.triangleCount - Int(remove * Double(part.triangleCount)))
             let (reduced, survivors) = state.compacted()
             state.release()

@@ -16,13 +16,19 @@ extension Mesh {
     /// mesh then takes the rest, the strips along the seams above all (see
     /// `blockDecimated`). The default uses 16 blocks from 200 000 triangles up; the result
     /// depends on the block count, never on the number of threads.
-    public func decimated(maxTriangles: Int, box: SIMD3<Float>, blocks: Int? = nil) -> Mesh {
+    ///
+    /// `maxDeviation` (mm) refuses a collapse whose new vertex lies farther than that, in
+    /// root mean square weighted by area, from the planes of the triangles merged into it;
+    /// the mesh then keeps more than `maxTriangles` where the budget cannot be met.
+    public func decimated(maxTriangles: Int, box: SIMD3<Float>, blocks: Int? = nil,
+                          maxDeviation: Double = .infinity) -> Mesh {
         guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
         let blockCount = blocks ?? (triangleCount >= 200_000 ? 16 : 1)
         let start = blockCount > 1
-            ? blockDecimated(maxTriangles: maxTriangles + (triangleCount - maxTriangles) / 10, box: box, blocks: blockCount)
+            ? blockDecimated(maxTriangles: maxTriangles + (triangleCount - maxTriangles) / 10, box: box,
+                             blocks: blockCount, maxDeviation: maxDeviation)
             : self
-        var state = CollapseState(mesh: start, box: SIMD3<Double>(box))
+        var state = CollapseState(mesh: start, box: SIMD3<Double>(box), maxDeviation: maxDeviation)
         defer { state.release() }
         state.run(target: maxTriangles)
         return state.compacted().mesh
@@ -46,6 +52,8 @@ struct CollapseState {
     /// The `planes` bit of a vertex no collapse may touch.
     static let held: UInt8 = 1 << 6
     let box: SIMD3<Double>
+    /// The largest area-weighted mean squared distance of a new vertex from its planes.
+    let maxSquaredDeviation: Double
     var vertexAlive: UnsafeMutableBufferPointer<Bool>
     var heap = CollapseHeap()
     var aliveTriangles: Int
@@ -57,9 +65,10 @@ struct CollapseState {
     var opposite = GrowableBuffer<Int32>(capacity: 32)
 
     /// `held` (one flag per vertex, or empty) marks vertices no collapse may touch.
-    init(mesh: Mesh, box: SIMD3<Double>, held: [Bool] = []) {
+    init(mesh: Mesh, box: SIMD3<Double>, held: [Bool] = [], maxDeviation: Double = .infinity) {
         let n = mesh.vertexCount
         self.box = box
+        maxSquaredDeviation = maxDeviation * maxDeviation
         position = .copying((0..<n).map { SIMD3<Double>(mesh.vertex($0)) })
         triangles = .copying(stride(from: 0, to: mesh.indices.count, by: 3).map {
             SIMD3(Int32(mesh.indices[$0]), Int32(mesh.indices[$0 + 1]), Int32(mesh.indices[$0 + 2]))
@@ -150,7 +159,7 @@ struct CollapseState {
     }
 
     mutating func push(_ u: Int, _ v: Int) {
-        guard let p = plan(u, v) else { return }
+        guard let p = plan(u, v), p.cost <= maxSquaredDeviation * (quadric[u].weight + quadric[v].weight) else { return }
         heap.push(CollapseCandidate(u: Int32(u), v: Int32(v), stamp: CollapseCandidate.stamp(version[u], version[v])),
                   cost: p.cost)
     }
@@ -273,8 +282,15 @@ struct CollapseState {
         return true
     }
 
+    static let minimumQuality = 1e-3
+
+    static func squaredEdges(_ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>) -> Double {
+        let u = b - a, v = c - b, w = a - c
+        return (u * u).sum() + (v * v).sum() + (w * w).sum()
+    }
+
     /// True when no triangle of `list` (other than the two that vanish) flips, folds by
-    /// more than about 73° or degenerates as `vertex` moves to `target`.
+    /// more than about 73°, degenerates or becomes a sliver as `vertex` moves to `target`.
     func keepsShape(_ list: GrowableBuffer<Int32>, moving vertex: Int, to target: SIMD3<Double>) -> Bool {
         for t in list where t != shared[0] && t != shared[1] {
             let tri = triangles[Int(t)]
@@ -285,6 +301,10 @@ struct CollapseState {
             let n1 = Self.cross(b1 - a1, c1 - a1)
             let l0 = (n0 * n0).sum().squareRoot(), l1 = (n1 * n1).sum().squareRoot()
             guard l1 > 1e-12 * max(l0, 1e-30), l0 > 0, (n0 * n1).sum() > 0.3 * l0 * l1 else { return false }
+            // No new sliver: twice the area over the summed squared edges (0.29 for an
+            // equilateral triangle) stays above 10⁻³ unless it was lower already.
+            let edges1 = Self.squaredEdges(a1, b1, c1)
+            if l1 < Self.minimumQuality * edges1, l1 * Self.squaredEdges(a, b, c) < l0 * edges1 { return false }
         }
         return true
     }

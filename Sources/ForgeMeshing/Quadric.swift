@@ -5,6 +5,8 @@ struct Quadric {
     var b2 = 0.0, bc = 0.0, bd = 0.0
     var c2 = 0.0, cd = 0.0
     var d2 = 0.0
+    /// The sum of the planes' weights.
+    var weight = 0.0
 
     /// The quadric of the plane n·x + d = 0 (n unit), weighted by `weight`.
     init(normal n: SIMD3<Double>, d: Double, weight: Double) {
@@ -12,6 +14,7 @@ struct Quadric {
         b2 = weight * n.y * n.y; bc = weight * n.y * n.z; bd = weight * n.y * d
         c2 = weight * n.z * n.z; cd = weight * n.z * d
         d2 = weight * d * d
+        self.weight = weight
     }
 
     init() {}
@@ -20,6 +23,7 @@ struct Quadric {
         q.a2 += r.a2; q.ab += r.ab; q.ac += r.ac; q.ad += r.ad
         q.b2 += r.b2; q.bc += r.bc; q.bd += r.bd
         q.c2 += r.c2; q.cd += r.cd; q.d2 += r.d2
+        q.weight += r.weight
     }
 
     static func + (q: Quadric, r: Quadric) -> Quadric {

@@ -12,6 +12,23 @@ public struct PrintabilityVerdict: Sendable, Codable, Equatable {
         case printerResolutionMM = "printer_resolution_mm"
     }
 
+    /// The printers a verdict judged at `resolutionMM` speaks for, in words: the smallest
+    /// feature each class reproduces is about its laser spot, pixel or nozzle width.
+    public static func printerClass(resolutionMM: Double) -> String {
+        switch resolutionMM {
+        case ..<0.06: return "high-resolution resin printers (pixels of 50 µm or less)"
+        case ..<0.2: return "resin (SLA, DLP, MSLA) and powder-bed (SLS, MJF, metal LPBF) printers; "
+            + "for FDM with a 0.4 mm nozzle set printer_resolution_mm: 0.4"
+        case ..<0.35: return "powder-bed printers and FDM with a 0.25 mm nozzle"
+        default: return "FDM printers with a nozzle of about \(String(format: "%.2g", resolutionMM)) mm"
+        }
+    }
+
+    /// "for printers resolving 0.1 mm: …".
+    public var scope: String {
+        String(format: "for printers resolving %.3g mm: ", printerResolutionMM) + Self.printerClass(resolutionMM: printerResolutionMM)
+    }
+
     /// Below this many voxels across (the sub-voxel 5th percentile), features are not
     /// resolved: the voxels and the mesh made from them lose or break them.
     public static let resolvedVoxels = 1.5

@@ -53,7 +53,8 @@ public struct DesignFolder: Sendable {
 
     /// Renders any mesh file (STL, or what assimp reads) into `<stem>.png` next to it, or in
     /// `folder`; further views go to `<stem>-<view>.png`. Returns the files written.
-    public static func renderMeshFile(_ url: URL, into folder: URL?, options: ImageOptions) throws -> [URL] {
+    public static func renderMeshFile(_ url: URL, into folder: URL?, options: ImageOptions) throws
+        -> (files: [URL], warnings: [String]) {
         try InputFile.requireRegular(url, maximumBytes: maximumMeshFileBytes)
         // Binary STL directly; ASCII STL and other formats through assimp.
         let binary = url.pathExtension.lowercased() == "stl" ? try? BinarySTLReader.read(url) : nil
@@ -62,10 +63,36 @@ public struct DesignFolder: Sendable {
         let coloring = try DesignImages.surfaceColoring(options.coloring, mesh: mesh, thickness: nil)
         let target = folder ?? url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-        let stem = url.deletingPathExtension().lastPathComponent
-        return try DesignImages.renderViews(of: mesh, coloring: coloring, options: options) {
-            target.appendingPathComponent($0 == options.views.first ? "\(stem).png" : "\(stem)-\($0.rawValue).png")
+        let files = try DesignImages.renderViews(of: mesh, coloring: coloring, options: options) {
+            target.appendingPathComponent(renderName(of: url, view: $0 == options.views.first ? nil : $0.rawValue))
         }
+        return (files, meshDiagnosis(mesh, name: url.lastPathComponent).map { [$0] } ?? [])
+    }
+
+    /// `part.png` for part.stl, `part-obj.png` for part.obj (so the files of one part in
+    /// several formats render side by side); `-<view>` before `.png` for further views.
+    public static func renderName(of url: URL, view: String?) -> String {
+        let ext = url.pathExtension.lowercased()
+        let stem = url.deletingPathExtension().lastPathComponent + (ext == "stl" || ext.isEmpty ? "" : "-" + ext)
+        return stem + (view.map { "-" + $0 } ?? "") + ".png"
+    }
+
+    /// One line on what is wrong with a mesh as a printable solid, or nil when it is a
+    /// closed, consistently oriented 2-manifold enclosing a positive volume.
+    public static func meshDiagnosis(_ mesh: Mesh, name: String) -> String? {
+        let integrity = MeshIntegrity(of: mesh)
+        var problems: [String] = []
+        if integrity.unpairedHalfEdges > 0 { problems.append("open (\(integrity.unpairedHalfEdges) edges with one triangle)") }
+        if integrity.repeatedHalfEdges > 0 {
+            problems.append("\(integrity.repeatedHalfEdges) edges shared by more than two triangles or wound the same way twice")
+        }
+        if integrity.nonManifoldVertices > 0 { problems.append("\(integrity.nonManifoldVertices) non-manifold vertices") }
+        if integrity.degenerateTriangles > 0 { problems.append("\(integrity.degenerateTriangles) degenerate triangles") }
+        if integrity.isClosedManifold && mesh.signedVolume < 0 {
+            problems.append("turned inside out (its triangles face inwards: negative volume)")
+        }
+        guard !problems.isEmpty else { return nil }
+        return "\(name) is not a closed solid: " + problems.joined(separator: ", ") + "; slicers may repair or refuse it"
     }
 
     /// The largest mesh file `render` reads (about 40 million STL triangles).

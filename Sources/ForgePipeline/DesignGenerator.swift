@@ -18,8 +18,8 @@ public struct DesignResult: Sendable {
     public let dataFiles: [String]
     /// Renders, montage, plots and report written.
     public let imageFiles: [String]
-    /// Problems worth telling the user that did not stop the run.
-    public let warnings: [String]
+    /// Problems worth telling the user that did not stop the run (also in metrics.json).
+    public var warnings: [DesignWarning] { metrics.warnings ?? [] }
 }
 
 /// Recipe → field → level set → cleanup → mesh, slices and metrics in a design folder.
@@ -88,10 +88,13 @@ public enum DesignGenerator {
         var meshField: ScalarGrid? = recipe.size.isPlanar
             ? (recipe.plateThicknessMM > 0 ? PlateExtrusion.extruded(field, thicknessMM: recipe.plateThicknessMM) : nil)
             : field
+        let isPlate = recipe.size.isPlanar && recipe.plateThicknessMM > 0
+        let plateScale = isPlate ? PlateExtrusion.zScale(field, thicknessMM: recipe.plateThicknessMM) : 1
         var draft = timed("meshing") {
-            meshField.map { MeshBuild.marching($0, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) }
+            meshField.map { MeshBuild.marching($0, voxelMM: recipe.voxelSizeMM, zScale: plateScale, options: options, cleanup: CleanupOptions(recipe: recipe), progress: progress) }
         }
-        let partExtent = (meshField ?? field).extentMM
+        let gridExtent = (meshField ?? field).extentMM
+        let partExtent = SIMD3(gridExtent.x, gridExtent.y, isPlate ? recipe.plateThicknessMM : gridExtent.z)
         let gridSize = field.size
 
         let recipeData = try JSONFile.encode(recipe)
@@ -166,7 +169,7 @@ public enum DesignGenerator {
         if !options.images.enabled { finished?.mesh = nil }
         let mesh = finished?.mesh
         let checked = finished?.checked
-        let (marchedTriangles, buildNotes) = (finished?.marchedTriangles ?? 0, finished?.notes ?? [])
+        let (marchedTriangles, buildWarnings) = (finished?.marchedTriangles ?? 0, finished?.warnings ?? [])
         let (triangles, vertices) = (finished?.triangles ?? 0, finished?.vertices ?? 0)
         let (hasMesh, meshEuler) = (finished != nil, finished?.eulerCharacteristic)
         var imageMatch: ImageMatch?
@@ -185,7 +188,7 @@ public enum DesignGenerator {
             solidFraction: Double(solidVoxels) / Double(gridSize.count),
             targetSolidFraction: recipe.solidFraction,
             solidVoxels: solidVoxels, voxels: gridSize.count, voxelSizeMM: h,
-            voxelVolumeMM3: Double(solidVoxels) * h * h * h,
+            voxelVolumeMM3: Double(solidVoxels) * h * h * (isPlate ? recipe.plateThicknessMM : h),
             layerSolidFractions: recipe.grading.map { mask.layerFractions(along: $0.axis) },
             triangles: triangles, trianglesBeforeDecimation: marchedTriangles,
             vertices: vertices,
@@ -206,6 +209,8 @@ public enum DesignGenerator {
                 poreThickness: structure.poreThickness, watertight: watertight ?? true,
                 printerResolutionMM: recipe.printerResolutionMM),
             timingsS: timings, image: imageMatch)
+        metrics.meshReduction = finished?.reduction
+        metrics.warnings = warnings(metrics: metrics, checked: checked, recipe: recipe) + buildWarnings
         if let checked, let euler = meshEuler {
             metrics.minkowski = MinkowskiFunctionals(volumeMM3: checked.volume, surfaceMM2: checked.area,
                                                      meanCurvatureMM: checked.meanCurvature, eulerCharacteristic: euler,
@@ -224,6 +229,7 @@ public enum DesignGenerator {
             pictures = try DesignImages.write(into: staged.folder, mesh: mesh, mask: mask, voxelSizeMM: h,
                                               thickness: thicknessMap, metrics: metrics, recipe: recipe,
                                               options: options.images)
+            metrics.warnings = (metrics.warnings ?? []) + pictures.warnings
             metrics.timingsS["images"] = Date().timeIntervalSince(start)
             metrics.timingsS["total"] = Date().timeIntervalSince(started)
             try ReportPage.write(into: staged.folder, recipe: recipe, metrics: metrics, renders: pictures.renders)
@@ -241,15 +247,14 @@ public enum DesignGenerator {
                                 + (options.printerStack == nil ? [] : [OutputLayout.printerSlices]),
                             imageFiles: pictures.renders + pictures.others
                                 + (imageMatch == nil ? [] : [DesignImages.imageInput, DesignImages.imageTwoPointPlot])
-                                + (options.images.enabled ? [ReportPage.fileName] : []),
-                            warnings: warnings(metrics: metrics, checked: checked, recipe: recipe) + buildNotes + pictures.warnings)
+                                + (options.images.enabled ? [ReportPage.fileName] : []))
     }
 
     /// Features fewer voxels across than this get a warning and the size that resolves them.
     static let wantedVoxelsAcross = 3.0
 
-    private static func warnings(metrics: DesignMetrics, checked: MeshCheck?, recipe: Recipe) -> [String] {
-        var warnings: [String] = []
+    private static func warnings(metrics: DesignMetrics, checked: MeshCheck?, recipe: Recipe) -> [DesignWarning] {
+        var warnings: [DesignWarning] = []
         let h = metrics.voxelSizeMM
         let across = [("walls and struts", metrics.structure.solidThickness), ("pores", metrics.structure.poreThickness)]
             .compactMap { name, t in t?.subvoxel.map { (name, $0.percentile5MM) } }
@@ -257,25 +262,29 @@ public enum DesignGenerator {
             let longest = max(recipe.size.nx, recipe.size.ny, recipe.size.nz)
             var wanted = Int((Double(longest) * wantedVoxelsAcross * h / thinnest).rounded(.up))
             wanted += wanted % 2
-            warnings.append(String(format: "the thinnest %@ are %.2g voxels across (5th percentile %.3g mm at %.3g mm voxels): "
-                + "%.0f are needed to resolve them; --size %d would", name, thinnest / h, thinnest, h, wantedVoxelsAcross, wanted))
+            warnings.append(DesignWarning("unresolved_features", String(
+                format: "the thinnest %@ are %.2g voxels across (5th percentile %.3g mm at %.3g mm voxels): "
+                    + "%.0f are needed to resolve them; --size %d would", name, thinnest / h, thinnest, h, wantedVoxelsAcross,
+                wanted), stage: "metrics"))
         }
         let c = metrics.cleanup
         // The share of the solid the first cut made (the target fraction, to one voxel).
         let firstCut = max(1, metrics.targetSolidFraction * Double(metrics.voxels))
         if c.islandsRemoved > 20 || Double(c.islandVoxelsRemoved) > 0.01 * firstCut {
-            warnings.append(String(format: "the solid falls apart at this fraction: %d islands (%.1f%% of the solid first cut) "
-                + "were removed; raise solid_fraction or the wavelength", c.islandsRemoved,
-                min(100, 100 * Double(c.islandVoxelsRemoved) / firstCut)))
+            warnings.append(DesignWarning("solid_falls_apart", String(
+                format: "the solid falls apart at this fraction: %d islands (%.1f%% of the solid first cut) "
+                    + "were removed; raise solid_fraction or the wavelength", c.islandsRemoved,
+                min(100, 100 * Double(c.islandVoxelsRemoved) / firstCut)), stage: "cleanup"))
         }
         if c.fractionError > 0.005 {
-            warnings.append(String(format: "after cleanup the solid fraction is %.1f points off its target", 100 * c.fractionError))
+            warnings.append(DesignWarning("fraction_off_target", String(
+                format: "after cleanup the solid fraction is %.1f points off its target", 100 * c.fractionError), stage: "cleanup"))
         }
         if let checked, !checked.watertight {
             let i = checked.integrity
-            warnings.append("the mesh failed its closedness check (\(i.unpairedHalfEdges) open and "
+            warnings.append(DesignWarning("mesh_not_closed", "the mesh failed its closedness check (\(i.unpairedHalfEdges) open and "
                 + "\(i.repeatedHalfEdges) repeated half-edges, \(i.degenerateTriangles) degenerate "
-                + "triangles, \(i.nonManifoldVertices) non-manifold vertices); slicers may repair or reject it")
+                + "triangles, \(i.nonManifoldVertices) non-manifold vertices); slicers may repair or reject it", stage: "checks"))
         }
         return warnings
     }

@@ -38,7 +38,7 @@ public enum DesignImages {
     public struct Written: Sendable {
         public var renders: [String] = []
         public var others: [String] = []
-        public var warnings: [String] = []
+        public var warnings: [DesignWarning] = []
     }
 
     /// Writes the pictures of one design into `folder` (each file atomically).
@@ -53,7 +53,7 @@ public enum DesignImages {
                     folder.appendingPathComponent(options.fileName(for: $0))
                 }.map(\.lastPathComponent)
             } catch let error as RenderError {
-                written.warnings.append("no 3D preview: \(error)")
+                written.warnings.append(DesignWarning("no_preview", "no 3D preview: \(error)", stage: "images"))
             }
         }
         try PNGCodec.write(SliceMontage.render(mask, voxelSizeMM: h), to: folder.appendingPathComponent(montage))

@@ -9,7 +9,7 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var solidVoxels: Int
     public var voxels: Int
     public var voxelSizeMM: Double
-    /// Solid voxels × voxel volume, mm³.
+    /// Solid voxels × voxel volume, mm³ (for a plate, solid pixels × pixel area × its thickness).
     public var voxelVolumeMM3: Double
     /// Solid fraction per layer along the grading axis (graded designs only).
     public var layerSolidFractions: [Double]?
@@ -53,6 +53,10 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     /// Lattices: the cell actually used along each axis (the recipe's `wavelength_mm`
     /// snapped so a whole number of cells spans the box).
     public var latticeCellMM: [Double]?
+    /// How the written mesh was reduced from the full-resolution mesh, and how close it is.
+    public var meshReduction: MeshReduction?
+    /// What the user was warned of, in order (nil in files written before warnings were kept).
+    public var warnings: [DesignWarning]?
 
     enum CodingKeys: String, CodingKey {
         case solidFraction = "solid_fraction"
@@ -82,6 +86,7 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case timingsS = "timings_s"
         case modelCRC32 = "model_crc32"
         case latticeCellMM = "lattice_cell_mm"
-        case minkowski
+        case minkowski, warnings
+        case meshReduction = "mesh_reduction"
     }
 }

@@ -7,82 +7,142 @@ import Foundation
 /// The mesh a design writes: marching cubes, optional smoothing, and reduction to the
 /// triangle budget without giving up any guarantee. Built in two steps: `marching` needs
 /// the level set, `finished` only the mesh, so the level set can be freed in between.
+///
+/// A reduced mesh is written only when it is the same part as the full-resolution mesh
+/// (`MeshFidelity`: volume within 1%, the same extent, bodies and cavities, the surfaces
+/// within half a voxel of each other). When no reduction within that tolerance reaches the
+/// budget, the smallest mesh that passes is written and a warning says so.
 struct MeshBuild: Sendable {
     let mesh: Mesh
     /// Triangles marching cubes produced at full resolution.
     let marchedTriangles: Int
     /// What the user should know about how the mesh was reduced.
-    let notes: [String]
+    let warnings: [DesignWarning]
     /// The checks of `mesh` where reducing it already made them (nil otherwise).
     let checked: MeshCheck?
     /// Seconds reducing spent checking the meshes (0 when it made no checks).
     var checksS = 0.0
-    /// The shells of `mesh` where the coarser rebuild already counted them (nil otherwise).
-    var shells: MeshShells? = nil
+    /// The full-resolution mesh while a coarser rebuild stands in for it.
+    var full: MeshFidelity.Reference? = nil
+    /// How `mesh` was reduced (nil until `finished` ran, or with no budget).
+    var reduction: MeshReduction? = nil
+    /// Why the coarser level set's mesh was not the same part (nil when none was tried).
+    var coarseRejected: String? = nil
+    /// The voxel width, mm: the unit of the fidelity tolerance.
+    let voxelMM: Double
+
+    var tolerance: MeshFidelity.Tolerance { MeshFidelity.Tolerance(voxel: voxelMM) }
 
     /// Marching cubes of `field`. Far above the budget, the level set is meshed at half
-    /// resolution instead (a quarter of the triangles) when that keeps the same bodies and
-    /// cavities: edge collapse on tens of millions of triangles takes minutes. `cleanup` is
-    /// applied to the coarser level set too, so averaging does not leave specks the
-    /// full-resolution solid does not have.
-    static func marching(_ field: ScalarGrid, options: DesignOptions, cleanup: CleanupOptions,
-                         progress: ProgressReporter) -> MeshBuild {
-        var mesh = MarchingCubes.mesh(field) { progress.update("meshing", $0) }
+    /// resolution instead (a quarter of the triangles) when that mesh is the same part:
+    /// edge collapse on tens of millions of triangles takes minutes. `cleanup` is applied
+    /// to the coarser level set too, so averaging does not leave specks the full-resolution
+    /// solid does not have.
+    ///
+    /// `zScale` stretches the mesh along z (a plate extruded to whole voxels, brought to its
+    /// exact thickness).
+    static func marching(_ field: ScalarGrid, voxelMM: Double, zScale: Float = 1, options: DesignOptions,
+                         cleanup: CleanupOptions, progress: ProgressReporter) -> MeshBuild {
+        var mesh = MarchingCubes.mesh(field) { progress.update("meshing", $0) }.stretched(z: zScale)
         let marched = mesh.triangleCount
-        var notes: [String] = []
-        var shells: MeshShells?
         let budget = options.maxTriangles
+        var full: MeshFidelity.Reference?
+        var coarseRejected: String?
         var coarseField = field
-        while budget > 0, mesh.triangleCount > 4 * budget, coarseField.size.nx >= 32,
+        let tolerance = MeshFidelity.Tolerance(voxel: voxelMM)
+        while budget > 0, options.smoothingIterations == 0, mesh.triangleCount > 4 * budget, coarseField.size.nx >= 32,
               coarseField.size.nx % 2 == 0, coarseField.size.ny % 2 == 0, coarseField.size.nz % 2 == 0 {
             coarseField = coarseField.halved()
             var report = CleanupReport()
             PrintabilityCleanup.tidy(&coarseField, options: cleanup, report: &report)
-            let coarse = MarchingCubes.mesh(coarseField)
-            let coarseShells = MeshShells(of: coarse)
-            guard MeshIntegrity(of: coarse).isClosedManifold, coarseShells == shells ?? MeshShells(of: mesh) else { break }
+            let coarse = MarchingCubes.mesh(coarseField).stretched(z: zScale)
+            let reference = full ?? MeshFidelity.Reference(mesh, shells: MeshShells(of: mesh), tolerance: tolerance)
+            let fidelity = MeshFidelity(of: coarse, shells: MeshShells(of: coarse), against: reference, tolerance: tolerance)
+            guard MeshIntegrity(of: coarse).isClosedManifold, fidelity.isSamePart(tolerance) else {
+                coarseRejected = MeshIntegrity(of: coarse).isClosedManifold ? fidelity.failure(tolerance) : "not closed"
+                break
+            }
+            full = reference
             mesh = coarse
-            shells = coarseShells
-            notes = ["the mesh (\(marched) triangles) was rebuilt from the level set at "
-                + "\(field.size.nx / coarseField.size.nx)× coarser resolution before decimation; "
-                + "--max-triangles 0 keeps the full mesh"]
         }
-        return MeshBuild(mesh: mesh, marchedTriangles: marched, notes: notes, checked: nil, shells: shells)
+        return MeshBuild(mesh: mesh, marchedTriangles: marched, warnings: [], checked: nil, full: full,
+                         coarseRejected: coarseRejected, voxelMM: voxelMM)
     }
 
     /// True when `finished` has work beyond checking: smoothing or reduction.
     func needsFinishing(_ options: DesignOptions) -> Bool {
-        options.smoothingIterations > 0 || (options.maxTriangles > 0 && mesh.triangleCount > options.maxTriangles)
+        options.smoothingIterations > 0 || full != nil
+            || (options.maxTriangles > 0 && mesh.triangleCount > options.maxTriangles)
     }
 
+    /// Area-weighted deviations tried in turn, in voxels: a decimation whose result is not
+    /// the same part is retried with the next, tighter one.
+    static let deviationSteps = [0.25, 0.1, 0.04]
+
     /// The mesh smoothed and reduced to the budget; `box` is the part's extent in mm, whose
-    /// faces stay flat. A reduction that would break a check is not taken.
+    /// faces stay flat. A reduction that would break a check or change the part is not taken.
     func finished(_ options: DesignOptions, box: SIMD3<Float>, progress: ProgressReporter) -> MeshBuild {
-        var mesh = self.mesh, notes = self.notes
-        var checked: MeshCheck?
-        var checksS = 0.0
+        var mesh = self.mesh
+        if options.smoothingIterations > 0 { mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box) }
         let budget = options.maxTriangles
-        var shells = self.shells
-        if options.smoothingIterations > 0 {
-            mesh = mesh.smoothed(iterations: options.smoothingIterations, box: box)
-            shells = nil
+        guard budget > 0 else {
+            return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, warnings: [], checked: nil, voxelMM: voxelMM)
         }
-        if budget > 0 && mesh.triangleCount > budget {
+        let tolerance = self.tolerance
+        var reduction = MeshReduction(method: full == nil ? "none" : "coarser_level_set", triangleBudget: budget,
+                                      withinBudget: mesh.triangleCount <= budget, fidelity: nil,
+                                      volumeTolerance: tolerance.volume, hausdorffToleranceVoxels: tolerance.hausdorffVoxels,
+                                      coarserLevelSetRejected: coarseRejected)
+        var checked: MeshCheck?, checksS = 0.0
+        var start = Date()
+        if let full {
+            reduction.fidelity = MeshFidelity(of: mesh, shells: MeshShells(of: mesh), against: full, tolerance: tolerance)
+        }
+        checksS += Date().timeIntervalSince(start)
+        var failures: [String] = []
+        if mesh.triangleCount > budget {
+            start = Date()
+            let reference = full ?? MeshFidelity.Reference(mesh, shells: MeshShells(of: mesh), tolerance: tolerance)
+            checksS += Date().timeIntervalSince(start)
             progress.update("decimating", 0)
-            let reduced = mesh.decimated(maxTriangles: budget, box: box)
-            let start = Date()
-            let check = MeshCheck(of: reduced, box: box)
-            // Never trade the guarantees for size: keep the full mesh if a check fails.
-            let kept = check.integrity.isClosedManifold && check.shells == shells ?? MeshShells(of: mesh)
-            checksS = Date().timeIntervalSince(start)
-            if kept {
-                mesh = reduced
-                checked = check
-            } else {
-                notes.append("decimation broke a mesh guarantee, so the undecimated mesh "
-                    + "(\(mesh.triangleCount) triangles) was written; please report the recipe")
+            for (step, deviation) in Self.deviationSteps.enumerated() {
+                let reduced = mesh.decimated(maxTriangles: budget, box: box, maxDeviation: deviation * voxelMM)
+                progress.update("decimating", Double(step + 1) / Double(Self.deviationSteps.count))
+                start = Date()
+                let check = MeshCheck(of: reduced, box: box)
+                let fidelity = MeshFidelity(of: reduced, shells: check.shells, against: reference, tolerance: tolerance)
+                checksS += Date().timeIntervalSince(start)
+                if check.integrity.isClosedManifold, fidelity.isSamePart(tolerance) {
+                    mesh = reduced
+                    checked = check
+                    reduction.method = full == nil ? "decimated" : "coarser_level_set+decimated"
+                    reduction.fidelity = fidelity
+                    reduction.withinBudget = reduced.triangleCount <= budget
+                    break
+                }
+                failures.append(check.integrity.isClosedManifold ? fidelity.failure(tolerance) ?? "" : "not closed")
             }
         }
-        return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, notes: notes, checked: checked, checksS: checksS)
+        var warnings: [DesignWarning] = []
+        if !reduction.withinBudget {
+            let how = checked != nil
+                ? "the smallest mesh within tolerance has \(mesh.triangleCount) triangles"
+                : "every reduction tried changed the part (\(failures.joined(separator: "; "))), so the "
+                    + "\(mesh.triangleCount)-triangle mesh was written"
+            warnings.append(DesignWarning(
+                "mesh_over_budget", "the triangle budget of \(budget) cannot hold this part: \(how); "
+                    + "a larger --max-triangles, or a coarser --size, gives a file within budget", stage: "meshing"))
+        }
+        return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, warnings: warnings, checked: checked,
+                         checksS: checksS, reduction: reduction, voxelMM: voxelMM)
+    }
+}
+
+private extension Mesh {
+    func stretched(z scale: Float) -> Mesh {
+        guard scale != 1 else { return self }
+        var out = self
+        for i in stride(from: 2, to: out.positions.count, by: 3) { out.positions[i] *= scale }
+        return out
     }
 }

@@ -10,7 +10,8 @@ struct FinishedMesh: Sendable {
     let triangles: Int, vertices: Int
     let eulerCharacteristic: Int
     let marchedTriangles: Int
-    let notes: [String]
+    let warnings: [DesignWarning]
+    let reduction: MeshReduction?
     let checked: MeshCheck
     /// Seconds spent reducing, checking and writing.
     let reducingS: Double, checksS: Double, writingS: Double
@@ -37,6 +38,7 @@ struct FinishedMesh: Sendable {
         (triangles, vertices) = (build.mesh.triangleCount, build.mesh.vertexCount)
         eulerCharacteristic = build.mesh.solidEulerCharacteristic
         marchedTriangles = build.marchedTriangles
-        notes = build.notes
+        warnings = build.warnings
+        reduction = build.reduction
     }
 }

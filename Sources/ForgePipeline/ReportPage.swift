@@ -74,9 +74,15 @@ public enum ReportPage {
         } else if let prompt = recipe.prompt {
             body += "<p class=\"prompt\">“\(escape(prompt))”</p>\n"
         }
+        if let warnings = m.warnings, !warnings.isEmpty {
+            body += "<div class=\"warnings\"><p>Warnings</p><ul>"
+                + warnings.map { "<li><code>\(escape($0.code))</code> (\(escape($0.stage))): \(escape($0.message))</li>" }.joined()
+                + "</ul></div>\n"
+        }
         body += verdict.printable
             ? "<p class=\"verdict ok\">Printable</p>\n"
             : "<div class=\"verdict bad\"><p>Not printable</p><ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul></div>\n"
+        body += "<p class=\"scope\">\(escape(verdict.scope.prefix(1).uppercased() + verdict.scope.dropFirst()))</p>\n"
         if verdict.printable && !verdict.reasons.isEmpty {
             body += "<ul>" + verdict.reasons.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
@@ -120,6 +126,9 @@ public enum ReportPage {
             .verdict { display: inline-block; padding: 0.2rem 0.8rem; border-radius: 0.4rem; font-weight: bold; }
             .verdict p { margin: 0.2rem 0; }
             .ok { background: #e3f4e6; color: #1d6b2d; }
+            .warnings { background: #fff6dc; border: 1px solid #e8c65a; border-radius: 0.4rem; padding: 0.3rem 0.8rem; margin-bottom: 0.6rem; }
+            .scope { font-size: 0.85rem; color: #555; margin: 0.3rem 0; }
+            .warnings p { margin: 0.2rem 0; font-weight: bold; color: #6b4e00; }
             .bad { background: #fbe4e4; color: #8a1c1c; }
             .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 1rem; }
             figure { margin: 0; }
@@ -212,6 +221,13 @@ public enum ReportPage {
             rows.append(("Mesh", "\(m.triangles) triangles, \(m.watertight == true ? "watertight" : "NOT watertight"), \(m.meshShells ?? 0) shell(s)"))
             if let v = m.volumeMM3, let a = m.surfaceAreaMM2 {
                 rows.append(("Volume, surface", String(format: "%.2f mm³, %.2f mm²", v, a)))
+            }
+            if let r = m.meshReduction, let f = r.fidelity {
+                rows.append(("Reduced from the full mesh", String(
+                    format: "%@ from %d triangles (budget %d%@): volume %+.2f%%, surfaces within %.3g mm (%.2g voxels), same bodies and cavities: %@",
+                    r.method.replacingOccurrences(of: "_", with: " "), m.trianglesBeforeDecimation, r.triangleBudget,
+                    r.withinBudget ? "" : ", NOT met", 100 * f.volumeChange, f.hausdorff, f.hausdorff / m.voxelSizeMM,
+                    f.sameShells ? "yes" : "no")))
             }
         }
         rows.append(("Seed", "\(recipe.seed)"))

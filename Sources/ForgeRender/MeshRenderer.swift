@@ -7,7 +7,8 @@ public struct RenderedImage: Sendable {
     public let camera: Camera
 }
 
-/// Shaded offscreen renders of a mesh: two directional lights and a sky term, depth fog,
+/// Shaded offscreen renders of a mesh (smooth, with creases kept sharp: `CreaseNormals`):
+/// two directional lights and a sky term, depth fog,
 /// screen-space ambient occlusion and outlines, orthographic projection (so a scale bar
 /// holds everywhere in the image).
 public enum MeshRenderer {
@@ -57,8 +58,13 @@ public enum MeshRenderer {
         let (colors, legend) = try options.coloring.vertexColors(of: mesh, zRange: bounds.min.z...max(bounds.max.z, bounds.min.z))
         let background = SIMD3<Float>(RenderOptions.background) / 255
         let key = normalised(SIMD3(-0.45, 0.55, 0.70)), fill = normalised(SIMD3(0.65, -0.15, 0.45))
+        let drawn = CreaseNormals(mesh)
+        var drawnColors = [Float](repeating: 0, count: 3 * drawn.source.count)
+        for (i, v) in drawn.source.enumerated() {
+            for k in 0..<3 { drawnColors[3 * i + k] = colors[3 * Int(v) + k] }
+        }
         let scene = GLScene(
-            positions: mesh.positions, normals: VertexNormals.of(mesh), colors: colors, indices: mesh.indices,
+            positions: drawn.positions, normals: drawn.normals, colors: drawnColors, indices: drawn.indices,
             modelView: big.modelViewMatrix(depthOffsetMM: nearest + eyeGap),
             projection: big.projectionMatrix(nearMM: nearClip, farMM: farClip),
             lightDirections: [key.x, key.y, key.z, fill.x, fill.y, fill.z], lightIntensities: [0.62, 0.28],

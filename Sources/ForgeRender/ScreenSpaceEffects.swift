@@ -2,7 +2,7 @@ import Foundation
 import ForgeCore
 
 /// Depth-based effects applied to a rendered frame: ambient occlusion (creases and pores
-/// darken where nearby surface stands in front) and outlines (silhouettes and depth steps),
+/// darken where nearby surface stands in front of the tangent plane) and outlines (silhouettes and depth steps),
 /// then a box filter down to the output size. Deterministic: a fixed sample pattern.
 struct ScreenSpaceEffects {
     /// Frame size in pixels (the supersampled size).
@@ -43,11 +43,26 @@ struct ScreenSpaceEffects {
                         for x in 0..<w {
                             let centre = d[y * w + x]
                             guard centre.isFinite else { continue }
+                            // The surface's own slope: a sample counts as occluding only where
+                            // it stands in front of the tangent plane, so planes and convex
+                            // surfaces (which fall away from it) are never darkened.
+                            func slope(_ before: Float, _ after: Float) -> Float {
+                                let back = centre - before, ahead = after - centre
+                                switch (back.isFinite, ahead.isFinite) {
+                                case (true, true): return abs(back) < abs(ahead) ? back : ahead
+                                case (true, false): return back
+                                case (false, true): return ahead
+                                default: return 0
+                                }
+                            }
+                            let gx = slope(x > 0 ? d[y * w + x - 1] : .infinity, x + 1 < w ? d[y * w + x + 1] : .infinity)
+                            let gy = slope(y > 0 ? d[(y - 1) * w + x] : .infinity, y + 1 < h ? d[(y + 1) * w + x] : .infinity)
                             var occluded: Float = 0
                             for (dx, dy) in offsets {
                                 let sx = x + dx, sy = y + dy
                                 guard sx >= 0, sx < w, sy >= 0, sy < h else { continue }
-                                let nearer = centre - d[sy * w + sx]
+                                let plane = centre + gx * Float(dx) + gy * Float(dy)
+                                let nearer = plane - d[sy * w + sx]
                                 if nearer > epsilon && nearer.isFinite {
                                     occluded += nearer < rangeMM ? 1 : max(0, 2 - nearer / rangeMM)
                                 }

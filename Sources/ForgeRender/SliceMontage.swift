@@ -3,7 +3,8 @@ import ForgeMorphology
 import Foundation
 
 /// A labelled sheet of cross-sections: evenly spaced z slices in a grid, then the central
-/// x and y sections. Solid is dark on a light ground; each panel keeps the voxel aspect.
+/// x and y sections. Solid is dark on a light ground, as a legend under the panels says
+/// (the PNG slices are the other way round: solid white); each panel keeps the voxel aspect.
 public enum SliceMontage {
     public static let solid = SIMD3<UInt8>(40, 44, 52)
     public static let pore = SIMD3<UInt8>(236, 238, 242)
@@ -38,7 +39,8 @@ public enum SliceMontage {
         let gap = 12
         let cellW = longest * zoom, cellH = longest * zoom + labelHeight
         let cols = min(columns, panels.count), rows = (panels.count + cols - 1) / cols
-        var image = RGBImage(width: gap + cols * (cellW + gap), height: gap + rows * (cellH + gap), fill: paper)
+        let legendHeight = RGBImage.textHeight(scale: scale) + gap
+        var image = RGBImage(width: gap + cols * (cellW + gap), height: gap + rows * (cellH + gap) + legendHeight, fill: paper)
         for (k, panel) in panels.enumerated() {
             let left = gap + (k % cols) * (cellW + gap), top = gap + (k / cols) * (cellH + gap)
             // A label wider than its panel is drawn smaller.
@@ -53,6 +55,16 @@ public enum SliceMontage {
                     image.fill(x: left + u * zoom, y: y0 + (panel.height - 1 - v) * zoom, width: zoom, height: zoom, color: color)
                 }
             }
+        }
+        // Legend: a swatch of each phase with its name.
+        let swatch = RGBImage.textHeight(scale: scale), legendTop = gap + rows * (cellH + gap)
+        var x = gap
+        for (name, color) in [("solid", solid), ("pores", pore)] {
+            image.fill(x: x, y: legendTop, width: swatch, height: swatch, color: SIMD3(30, 30, 36))
+            image.fill(x: x + 1, y: legendTop + 1, width: swatch - 2, height: swatch - 2, color: color)
+            x += swatch + 6
+            image.draw(text: name, x: x, y: legendTop, scale: scale, color: SIMD3(30, 30, 36))
+            x += RGBImage.textWidth(name, scale: scale) + 3 * gap
         }
         return image
     }

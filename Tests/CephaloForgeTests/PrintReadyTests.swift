@@ -42,8 +42,10 @@ struct PrintReadyTests {
         let mesh = MarchingCubes.mesh(g)
         let url = TestSupport.temporaryFolder().appendingPathComponent(format.fileName)
         try format.write(mesh, name: "cell", to: url)
-        // Assimp keeps per-face normals on STL import, so equal positions are welded here.
-        let back = TestSupport.welded(try AssimpMeshIO.read(url))
+        // Assimp keeps per-face normals on STL import, so equal positions are welded here; GLB
+        // is in metres.
+        var back = TestSupport.welded(try AssimpMeshIO.read(url))
+        if format == .glb { back.positions = back.positions.map { $0 * 1000 } }
         #expect(back.triangleCount == mesh.triangleCount, "\(format)")
         #expect(abs(back.signedVolume - mesh.signedVolume) / mesh.signedVolume < 1e-4, "\(format)")
         #expect(abs(back.surfaceArea - mesh.surfaceArea) / mesh.surfaceArea < 1e-4, "\(format)")

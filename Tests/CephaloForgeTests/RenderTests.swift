@@ -191,6 +191,11 @@ struct ImageTests {
         #expect(voxel(12, 14) == SliceMontage.solid)
         #expect(SliceMontage.zIndices(depth: 8, count: 4) == [1, 3, 5, 7])
         #expect(image.width == 12 + 4 * (160 + 12))
+        // The legend under the panels: a swatch of each phase's colour, solid first.
+        let swatch = RGBImage.textHeight(scale: 2), legendTop = image.height - swatch - 12
+        #expect(image[12 + swatch / 2, legendTop + swatch / 2] == SliceMontage.solid)
+        let second = 12 + swatch + 6 + RGBImage.textWidth("solid", scale: 2) + 36
+        #expect(image[second + swatch / 2, legendTop + swatch / 2] == SliceMontage.pore)
     }
 
     @Test("SVG plots are well-formed XML with one line per series")

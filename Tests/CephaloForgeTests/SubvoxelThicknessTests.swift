@@ -95,6 +95,6 @@ struct SubvoxelThicknessTests {
         let t = try #require(result.metrics.structure.solidThickness)
         #expect(t.percentile5MM >= 0.15, "the voxels read one voxel as two")
         #expect(try #require(t.subvoxel).percentile5MM < 0.08)
-        #expect(result.warnings.contains { $0.contains("--size") && $0.contains("voxels across") })
+        #expect(result.warnings.contains { $0.message.contains("--size") && $0.message.contains("voxels across") })
     }
 }
