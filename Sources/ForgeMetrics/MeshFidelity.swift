@@ -12,7 +12,8 @@ public struct MeshFidelity: Sendable, Codable, Equatable {
     /// Two-sided Hausdorff distance between the surfaces, mm, measured at the full mesh's
     /// vertices and at points of the reduced mesh no farther than `sampleSpacing` apart
     /// (capped at `Tolerance.searchRadius`; distances below a tenth of the tolerance are not
-    /// resolved, and read as that tenth).
+    /// resolved, and read as that tenth; above the tolerance the search stops, so a value
+    /// above it is a lower bound).
     public let hausdorff: Double
     public let sampleSpacing: Double
 
@@ -65,9 +66,15 @@ public struct MeshFidelity: Sendable, Codable, Equatable {
         sameShells = reducedShells == full.shells
         sampleSpacing = tolerance.voxel
         let radius = tolerance.searchRadius, resolution = tolerance.hausdorff / 10
-        let towardFull = full.distance.largestDistance(from: reduced.surfaceSamples(spacing: sampleSpacing), resolution: resolution)
+        // Past the tolerance the part is not the same, and the search stops there.
+        let towardFull = full.distance.largestDistance(from: reduced.surfaceSamples(spacing: sampleSpacing),
+                                                       resolution: resolution, stopAbove: tolerance.hausdorff)
+        guard towardFull <= tolerance.hausdorff else {
+            hausdorff = towardFull
+            return
+        }
         let towardReduced = SurfaceDistance(to: reduced, radius: radius)
-            .largestDistance(from: (0..<full.mesh.vertexCount).map { full.mesh.vertex($0) }, resolution: resolution)
+            .largestDistance(fromVerticesOf: full.mesh, resolution: resolution, stopAbove: tolerance.hausdorff)
         hausdorff = max(towardFull, towardReduced)
     }
 
@@ -85,11 +92,7 @@ public struct MeshFidelity: Sendable, Codable, Equatable {
             parts.append("volume \(volumeChange >= 0 ? "+" : "")\(percent(volumeChange))")
         }
         if extentChange > tolerance.extentVoxels * tolerance.voxel { parts.append("extent off by \(millimetres(extentChange))") }
-        if hausdorff >= tolerance.searchRadius {
-            parts.append("surface at least \(millimetres(hausdorff)) away somewhere")
-        } else if hausdorff > tolerance.hausdorff {
-            parts.append("surface up to \(millimetres(hausdorff)) away")
-        }
+        if hausdorff > tolerance.hausdorff { parts.append("surface at least \(millimetres(hausdorff)) away somewhere") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }

@@ -61,14 +61,41 @@ public struct SurfaceDistance: Sendable {
     /// point with no surface within `radius` counts as `radius`), and never below
     /// `resolution`: a point is dropped as soon as some triangle lies no farther than the
     /// largest distance found so far, or than `resolution`. Exact whenever the result exceeds
-    /// `resolution`.
-    public func largestDistance(from points: [SIMD3<Float>], resolution: Double = 0) -> Double {
-        let chunks = parallelChunkCount(points.count, minimumChunk: 4096)
+    /// `resolution`, unless it exceeds `stopAbove`: the search then ends early, and the
+    /// result is only known to exceed `stopAbove`.
+    public func largestDistance(from points: [SIMD3<Float>], resolution: Double = 0, stopAbove: Double = .infinity) -> Double {
+        points.withUnsafeBufferPointer { p in
+            guard let start = p.baseAddress else { return resolution }
+            let base = SendableReadOnlyPointer(start)
+            return largestDistance(count: p.count, resolution: resolution, stopAbove: stopAbove) { base[$0] }
+        }
+    }
+
+    /// The same for the vertices of `mesh`.
+    public func largestDistance(fromVerticesOf mesh: Mesh, resolution: Double = 0, stopAbove: Double = .infinity) -> Double {
+        mesh.positions.withUnsafeBufferPointer { p in
+            guard let start = p.baseAddress else { return resolution }
+            let base = SendableReadOnlyPointer(start)
+            return largestDistance(count: mesh.vertexCount, resolution: resolution, stopAbove: stopAbove) {
+                SIMD3(base[3 * $0], base[3 * $0 + 1], base[3 * $0 + 2])
+            }
+        }
+    }
+
+    private func largestDistance(count: Int, resolution: Double, stopAbove: Double,
+                                 point: @Sendable (Int) -> SIMD3<Float>) -> Double {
+        let chunks = parallelChunkCount(count, minimumChunk: 4096)
         let results = ChunkSlots<Double>(count: chunks, initial: resolution)
-        parallelForChunks(points.count, chunks: chunks) { chunk, range in
+        let stop = StopSignal()
+        parallelForChunks(count, chunks: chunks) { chunk, range in
             var largest = resolution
             for i in range {
-                largest = max(largest, distance(from: SIMD3<Double>(points[i]), unlessWithin: largest))
+                if i & 1023 == 0, stop.isSet { break }
+                largest = max(largest, distance(from: SIMD3<Double>(point(i)), unlessWithin: largest))
+                if largest > stopAbove {
+                    stop.set()
+                    break
+                }
             }
             results.store(largest, at: chunk)
         }
@@ -198,3 +225,12 @@ extension Mesh {
 }
 
 @inline(__always) func simdLength(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
+
+/// A flag the tasks of one parallel loop raise to end it early.
+private final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+
+    var isSet: Bool { lock.withLock { raised } }
+    func set() { lock.withLock { raised = true } }
+}

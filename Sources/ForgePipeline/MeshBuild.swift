@@ -22,8 +22,10 @@ struct MeshBuild: Sendable {
     let checked: MeshCheck?
     /// Seconds reducing spent checking the meshes (0 when it made no checks).
     var checksS = 0.0
-    /// The full-resolution mesh while a coarser rebuild stands in for it.
+    /// The full-resolution mesh, measured for comparisons, where a coarser rebuild was tried.
     var full: MeshFidelity.Reference? = nil
+    /// The coarser rebuild's comparison with `full`, where it stands in for the full mesh.
+    var coarseFidelity: MeshFidelity? = nil
     /// How `mesh` was reduced (nil until `finished` ran, or with no budget).
     var reduction: MeshReduction? = nil
     /// Why the coarser level set's mesh was not the same part (nil when none was tried).
@@ -47,6 +49,7 @@ struct MeshBuild: Sendable {
         let marched = mesh.triangleCount
         let budget = options.maxTriangles
         var full: MeshFidelity.Reference?
+        var coarseFidelity: MeshFidelity?
         var coarseRejected: String?
         var coarseField = field
         let tolerance = MeshFidelity.Tolerance(voxel: voxelMM)
@@ -56,22 +59,28 @@ struct MeshBuild: Sendable {
             var report = CleanupReport()
             PrintabilityCleanup.tidy(&coarseField, options: cleanup, report: &report)
             let coarse = MarchingCubes.mesh(coarseField).stretched(z: zScale)
+            // Built once, from the full mesh, and kept for the decimated mesh's comparison.
             let reference = full ?? MeshFidelity.Reference(mesh, shells: MeshShells(of: mesh), tolerance: tolerance)
-            let fidelity = MeshFidelity(of: coarse, shells: MeshShells(of: coarse), against: reference, tolerance: tolerance)
-            guard MeshIntegrity(of: coarse).isClosedManifold, fidelity.isSamePart(tolerance) else {
-                coarseRejected = MeshIntegrity(of: coarse).isClosedManifold ? fidelity.failure(tolerance) : "not closed"
+            full = reference
+            guard MeshIntegrity(of: coarse).isClosedManifold else {
+                coarseRejected = "not closed"
                 break
             }
-            full = reference
+            let fidelity = MeshFidelity(of: coarse, shells: MeshShells(of: coarse), against: reference, tolerance: tolerance)
+            guard fidelity.isSamePart(tolerance) else {
+                coarseRejected = fidelity.failure(tolerance)
+                break
+            }
+            coarseFidelity = fidelity
             mesh = coarse
         }
         return MeshBuild(mesh: mesh, marchedTriangles: marched, warnings: [], checked: nil, full: full,
-                         coarseRejected: coarseRejected, voxelMM: voxelMM)
+                         coarseFidelity: coarseFidelity, coarseRejected: coarseRejected, voxelMM: voxelMM)
     }
 
     /// True when `finished` has work beyond checking: smoothing or reduction.
     func needsFinishing(_ options: DesignOptions) -> Bool {
-        options.smoothingIterations > 0 || full != nil
+        options.smoothingIterations > 0 || coarseFidelity != nil
             || (options.maxTriangles > 0 && mesh.triangleCount > options.maxTriangles)
     }
 
@@ -89,16 +98,13 @@ struct MeshBuild: Sendable {
             return MeshBuild(mesh: mesh, marchedTriangles: marchedTriangles, warnings: [], checked: nil, voxelMM: voxelMM)
         }
         let tolerance = self.tolerance
-        var reduction = MeshReduction(method: full == nil ? "none" : "coarser_level_set", triangleBudget: budget,
-                                      withinBudget: mesh.triangleCount <= budget, fidelity: nil,
+        let coarse = coarseFidelity != nil
+        var reduction = MeshReduction(method: coarse ? "coarser_level_set" : "none", triangleBudget: budget,
+                                      withinBudget: mesh.triangleCount <= budget, fidelity: coarseFidelity,
                                       volumeTolerance: tolerance.volume, hausdorffToleranceVoxels: tolerance.hausdorffVoxels,
                                       coarserLevelSetRejected: coarseRejected)
         var checked: MeshCheck?, checksS = 0.0
         var start = Date()
-        if let full {
-            reduction.fidelity = MeshFidelity(of: mesh, shells: MeshShells(of: mesh), against: full, tolerance: tolerance)
-        }
-        checksS += Date().timeIntervalSince(start)
         var failures: [String] = []
         if mesh.triangleCount > budget {
             start = Date()
@@ -115,7 +121,7 @@ struct MeshBuild: Sendable {
                 if check.integrity.isClosedManifold, fidelity.isSamePart(tolerance) {
                     mesh = reduced
                     checked = check
-                    reduction.method = full == nil ? "decimated" : "coarser_level_set+decimated"
+                    reduction.method = coarse ? "coarser_level_set+decimated" : "decimated"
                     reduction.fidelity = fidelity
                     reduction.withinBudget = reduced.triangleCount <= budget
                     break
