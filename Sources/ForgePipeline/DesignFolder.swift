@@ -86,7 +86,10 @@ public struct DesignFolder: Sendable {
         if integrity.repeatedHalfEdges > 0 {
             problems.append("\(integrity.repeatedHalfEdges) edges shared by more than two triangles or wound the same way twice")
         }
-        if integrity.nonManifoldVertices > 0 { problems.append("\(integrity.nonManifoldVertices) non-manifold vertices") }
+        // An open mesh's boundary vertices count as non-manifold too: name them only when closed.
+        if integrity.nonManifoldVertices > 0 && integrity.unpairedHalfEdges == 0 {
+            problems.append("\(integrity.nonManifoldVertices) non-manifold vertices")
+        }
         if integrity.degenerateTriangles > 0 { problems.append("\(integrity.degenerateTriangles) degenerate triangles") }
         if integrity.isClosedManifold && mesh.signedVolume < 0 {
             problems.append("turned inside out (its triangles face inwards: negative volume)")
