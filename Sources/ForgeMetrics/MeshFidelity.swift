@@ -92,7 +92,9 @@ public struct MeshFidelity: Sendable, Codable, Equatable {
             parts.append("volume \(volumeChange >= 0 ? "+" : "")\(percent(volumeChange))")
         }
         if extentChange > tolerance.extentVoxels * tolerance.voxel { parts.append("extent off by \(millimetres(extentChange))") }
-        if hausdorff > tolerance.hausdorff { parts.append("surface at least \(millimetres(hausdorff)) away somewhere") }
+        // The search stops at the first point past the tolerance (which depends on the
+        // threads' timing), so the message names the tolerance, not that point's distance.
+        if hausdorff > tolerance.hausdorff { parts.append("surface more than \(millimetres(tolerance.hausdorff)) away somewhere") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }

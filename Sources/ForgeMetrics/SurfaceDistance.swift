@@ -33,7 +33,7 @@ public struct SurfaceDistance: Sendable {
         func cells(_ t: Int, _ body: (Int) -> Void) {
             let (a, b, c) = { (t: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>)) in
                 (SIMD3<Double>(t.0), SIMD3<Double>(t.1), SIMD3<Double>(t.2)) }(Self.corners(t, mesh.positions, mesh.indices))
-            let lo = ((simdMin(simdMin(a, b), c) - origin) / cell), hi = ((simdMax(simdMax(a, b), c) - origin) / cell)
+            let lo = ((pointwiseMin(pointwiseMin(a, b), c) - origin) / cell), hi = ((pointwiseMax(pointwiseMax(a, b), c) - origin) / cell)
             for z in Int(lo.z)...Int(hi.z) {
                 for y in Int(lo.y)...Int(hi.y) {
                     for x in Int(lo.x)...Int(hi.x) { body((z * dims.y + y) * dims.x + x) }
@@ -106,7 +106,7 @@ public struct SurfaceDistance: Sendable {
     /// a triangle that close is found.
     public func distance(from p: SIMD3<Double>, unlessWithin enough: Double = 0) -> Double {
         var best = radius * radius
-        let lo = simdMax((p - radius - origin) / cell, .zero), hi = (p + radius - origin) / cell
+        let lo = pointwiseMax((p - radius - origin) / cell, .zero), hi = (p + radius - origin) / cell
         guard p.x.isFinite, p.y.isFinite, p.z.isFinite, hi.x >= 0, hi.y >= 0, hi.z >= 0,
               lo.x < Double(dims.x), lo.y < Double(dims.y), lo.z < Double(dims.z) else { return radius }
         let last = SIMD3(min(Int(hi.x), dims.x - 1), min(Int(hi.y), dims.y - 1), min(Int(hi.z), dims.z - 1))
@@ -214,14 +214,6 @@ extension Mesh {
         }
         return points
     }
-}
-
-@inline(__always) func simdMin(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
-    SIMD3(min(a.x, b.x), min(a.y, b.y), min(a.z, b.z))
-}
-
-@inline(__always) func simdMax(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
-    SIMD3(max(a.x, b.x), max(a.y, b.y), max(a.z, b.z))
 }
 
 @inline(__always) func simdLength(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
