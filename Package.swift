@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, imports pointing down only:
-//   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics → FFT → Core
+//   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics | Properties → FFT → Core
 //   C targets (CFFTW, CPNG, CAssimp, CDeflate, CGL, COpenBLAS, CFileSystem) are each imported by exactly one Swift target.
 let package = Package(
     name: "CephaloForge",
@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "ForgeMeshing", dependencies: ["ForgeCore"]),
         .target(name: "ForgeMetrics", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology", "ForgeMeshing"]),
         .target(name: "ForgeStatistics", dependencies: ["COpenBLAS"]),
+        .target(name: "ForgeProperties", dependencies: ["ForgeCore", "ForgeFFT", "ForgeMorphology"]),
 
         // Formats and the model layer
         .target(name: "ForgeFormats", dependencies: ["ForgeCore", "CPNG", "CAssimp", "CDeflate", "Yams"]),
@@ -53,11 +54,12 @@ let package = Package(
         // Pipeline, umbrella and CLI
         .target(name: "ForgePipeline", dependencies: [
             "ForgeCore", "CFileSystem", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
-            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgeProperties",
         ]),
         .target(name: "CephaloForge", dependencies: [
             "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
-            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgePipeline",
+            "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgeProperties",
+            "ForgePipeline",
         ]),
         .executableTarget(name: "CephaloForgeCLI", dependencies: [
             "CephaloForge", "CMemory",
@@ -69,6 +71,8 @@ let package = Package(
 
         .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/MeshingBenchmark"),
+        .executableTarget(name: "cephalo-forge-property-bench", dependencies: ["CephaloForge", "CMemory"],
+                          path: "Benchmarks/PropertyBenchmark"),
 
         .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
                     exclude: ["Fixtures"]),  // read from disk by path, not bundled

@@ -6,6 +6,7 @@
 @_exported import ForgeMetrics
 @_exported import ForgeMorphology
 @_exported import ForgePipeline
+@_exported import ForgeProperties
 @_exported import ForgeRender
 @_exported import ForgeStatistics
 @_exported import ForgeSynthesis

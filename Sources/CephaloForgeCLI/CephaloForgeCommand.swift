@@ -25,7 +25,7 @@ struct CephaloForgeCommand: ParsableCommand {
             """,
         version: "0.4.0",
         subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
-                      IterateCommand.self, BatchCommand.self])
+                      IterateCommand.self, BatchCommand.self, PropertiesCommand.self])
 
     /// Blocks of 4 MiB and more (grids, spectra, mesh buffers) get their own mappings, so
     /// each is returned to the system as soon as it is freed and stages do not stack up

@@ -36,6 +36,11 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("anti-alias"), help: "Grey edges in printer slices (4 × 4 supersampling).")
     var antiAlias = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Elastic properties: off, fast (default: solved on a grid of at most 128 per axis) or full (the design's grid).",
+        valueName: "off|fast|full"))
+    var properties = "fast"
+
     @Flag(name: .customLong("keep-other-files"), help: ArgumentHelp(
         "Keep files of an earlier design in the output folder that this run does not write "
             + "(by default the folder is replaced whole and holds exactly this run's files)."))
@@ -47,6 +52,9 @@ struct OutputOptions: ParsableArguments {
             if let volume { _ = try VolumeFormat.list(volume) }
         } catch {
             throw ValidationError("\(error)")
+        }
+        guard PropertyMode(rawValue: properties.lowercased()) != nil else {
+            throw ValidationError("--properties \(properties) is not a mode: write off, fast or full")
         }
         guard smooth >= 0 && smooth <= 1000 else { throw ValidationError("--smooth must lie in 0…1000") }
         guard maxTriangles == 0 || maxTriangles >= 1000 else {
@@ -75,6 +83,7 @@ struct OutputOptions: ParsableArguments {
                 PrinterSliceStack(pixelUM: $0, layerUM: layerUM, resolution: resolution ?? (2560, 1440), antiAliased: antiAlias)
             }, maxTriangles: maxTriangles)
         options.keepOtherFiles = keepOtherFiles
+        options.properties = PropertyMode(rawValue: properties.lowercased()) ?? .fast
         return options
     }
 }

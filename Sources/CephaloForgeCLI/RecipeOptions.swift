@@ -1,5 +1,6 @@
 import ArgumentParser
 import CephaloForge
+import Foundation
 
 /// Options shared by every command that resolves a recipe.
 struct RecipeOptions: ParsableArguments {
@@ -35,6 +36,12 @@ struct RecipeOptions: ParsableArguments {
         "With --image: the size of one pixel in mm (default: the image spans the volume's x extent).", valueName: "mm"))
     var imagePixelMM: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The solid's material: resin (default), pla, pa12, ti64, ss316l, or JSON "
+            + "{\"name\": …, \"youngs_modulus_gpa\": …, \"poisson_ratio\": …}; overrides the recipe.",
+        valueName: "name|json"))
+    var material: String?
+
     func validate() throws {
         if image == nil && (invert || imagePixelMM != nil) {
             throw ValidationError("--invert and --image-pixel-mm need --image")
@@ -46,6 +53,13 @@ struct RecipeOptions: ParsableArguments {
         if let tile, Self.counts(tile) == nil {
             throw ValidationError("--tile \(tile) is not a tile count: write 2x2x1")
         }
+        if let material {
+            do {
+                _ = try Self.material(material)
+            } catch {
+                throw ValidationError("--material: \(error)")
+            }
+        }
         if prompt != nil && recipe != nil {
             throw ValidationError("give a prompt or --recipe, not both")
         }
@@ -54,7 +68,17 @@ struct RecipeOptions: ParsableArguments {
     var request: RecipeRequest {
         RecipeRequest(prompt: prompt, recipeReference: recipe, size: size.flatMap(GridSize.init(parsing:)), seed: seed,
                       tile: tile.flatMap(Self.counts),
-                      image: image.map { ImageReference(path: $0, pixelMM: imagePixelMM, invert: invert) })
+                      image: image.map { ImageReference(path: $0, pixelMM: imagePixelMM, invert: invert) },
+                      material: material.flatMap { try? Self.material($0) })
+    }
+
+    /// A preset name or a JSON mapping, validated.
+    static func material(_ text: String) throws -> SolidMaterial {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let json = trimmed.hasPrefix("{") ? trimmed : "\"" + trimmed.replacingOccurrences(of: "\"", with: "") + "\""
+        let material = try JSONDecoder().decode(SolidMaterial.self, from: Data(json.utf8))
+        try material.validate()
+        return material
     }
 
     static func counts(_ text: String) -> [Int]? {

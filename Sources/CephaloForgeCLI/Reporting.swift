@@ -49,11 +49,12 @@ enum Summary {
             lines.append("  cleanup: \(c.islandsRemoved) islands removed, \(c.enclosedVoidsFilled) enclosed voids filled, "
                 + "\(c.thinSolidVoxelsRemoved) thin solid and \(c.thinPoreVoxelsFilled) thin pore voxels changed")
         }
+        if let line = propertiesLine(m.properties) { lines.append(line) }
         lines.append((m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
             + " (" + m.printability.scope + ")")
-        lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, meshing %.2f, checks %.2f, writing %.2f, images %.2f",
+        lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, properties %.2f, meshing %.2f, checks %.2f, writing %.2f, images %.2f",
                             t["total"] ?? 0, t["synthesis"] ?? 0, t["threshold"] ?? 0, t["cleanup"] ?? 0,
-                            t["metrics"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0, t["images"] ?? 0))
+                            t["metrics"] ?? 0, t["properties"] ?? 0, t["meshing"] ?? 0, t["checks"] ?? 0, t["writing"] ?? 0, t["images"] ?? 0))
         if let recipe = sources.first?.source, recipe.hasPrefix("recipe "), sources.allSatisfy({ $0.source == recipe }) {
             lines.append("  from \(recipe)")
         } else {
@@ -64,6 +65,23 @@ enum Summary {
         let pictures = (result.dataFiles + result.imageFiles).map { ", " + $0 }.joined()
         lines.append("  files: recipe.json, \(mesh)slices/ (\(result.sliceCount) PNG), metrics.json\(pictures)")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Summary {
+    /// "stiffness E_x … E_y … E_z … MPa (E/E_s …) in resin", or the reason there is none.
+    static func propertiesLine(_ properties: DesignProperties?) -> String? {
+        guard let properties else { return nil }
+        guard let e = properties.elastic else { return properties.elasticNote.map { "  stiffness: " + $0 } }
+        let gpa = e.youngsModulusGPa.values
+        let unit = gpa.max() ?? 0 >= 1 ? "GPa" : "MPa"
+        let scale = unit == "GPa" ? 1.0 : 1000.0
+        let relative = e.relativeYoungsModulus.values.map { String(format: "%.3g", $0) }.joined(separator: ", ")
+        var line = String(format: "  stiffness in %@: E_x %.4g, E_y %.4g, E_z %.4g %@ (E/E_s %@; %@ grid %dx%dx%d)",
+                          e.material.name, gpa[0] * scale, gpa[1] * scale, gpa[2] * scale, unit, relative,
+                          e.mode.rawValue, e.grid[0], e.grid[1], e.grid[2])
+        if !e.notes.isEmpty { line += "; " + e.notes.joined(separator: "; ") }
+        return line
     }
 }
 

@@ -12,6 +12,7 @@ extension Recipe {
 
     /// Throws the first violated rule, with a message that says how to fix it.
     public func validate() throws {
+        try material.validate()
         guard solidFraction.isFinite, solidFraction > 0, solidFraction < 1 else {
             throw RecipeError.outOfRange(key: "solid_fraction", value: "\(solidFraction)",
                                          rule: "must lie strictly between 0 and 1 (e.g. 0.3 for 30% solid)")

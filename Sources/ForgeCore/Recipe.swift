@@ -57,6 +57,8 @@ public struct Recipe: Equatable, Sendable {
     public var size: GridSize
     /// Random seed; the same seed gives the same structure.
     public var seed: UInt64
+    /// The solid's material, for the elastic properties.
+    public var material: SolidMaterial = .resin
 
     /// The documented defaults: a 10 mm spinodal cube, 35% solid, λ = 1.5 mm, 128³.
     public static let defaults = Recipe()

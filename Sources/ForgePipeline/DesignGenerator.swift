@@ -2,6 +2,7 @@ import ForgeCore
 import ForgeFormats
 import ForgeMeshing
 import ForgeMetrics
+import ForgeProperties
 import ForgeMorphology
 import ForgeSynthesis
 import Foundation
@@ -180,6 +181,9 @@ public enum DesignGenerator {
             try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
                                  to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
         }
+        let properties = try timed("properties") {
+            try DesignProperties.compute(mask: mask, recipe: recipe, mode: options.properties, progress: progress)
+        }
         timings["total"] = Date().timeIntervalSince(started)
 
         let box = partExtent.x * partExtent.y * partExtent.z
@@ -210,6 +214,7 @@ public enum DesignGenerator {
                 printerResolutionMM: recipe.printerResolutionMM),
             timingsS: timings, image: imageMatch)
         metrics.meshReduction = finished?.reduction
+        metrics.properties = properties
         metrics.warnings = warnings(metrics: metrics, checked: checked, recipe: recipe) + buildWarnings
         if let checked, let euler = meshEuler {
             metrics.minkowski = MinkowskiFunctionals(volumeMM3: checked.volume, surfaceMM2: checked.area,

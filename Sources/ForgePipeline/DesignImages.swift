@@ -2,6 +2,7 @@ import ForgeCore
 import ForgeFormats
 import ForgeMetrics
 import ForgeMorphology
+import ForgeProperties
 import ForgeRender
 import Foundation
 
@@ -58,11 +59,44 @@ public enum DesignImages {
         }
         try PNGCodec.write(SliceMontage.render(mask, voxelSizeMM: h), to: folder.appendingPathComponent(montage))
         written.others.append(montage)
+        if let elastic = metrics.properties?.elastic, try writeStiffnessSurface(elastic, into: folder) {
+            written.others.append(stiffnessSurface)
+        }
         for (name, svg) in plots(metrics: metrics, recipe: recipe) {
             try AtomicFile.write(Data(svg.utf8), to: folder.appendingPathComponent(name))
             written.others.append(name)
         }
         return written
+    }
+
+    /// The renders (`preview-*.png`) in `folder`, sorted by name.
+    /// The directional Young's modulus as a 3D surface.
+    public static let stiffnessSurface = "youngs_modulus_surface.png"
+
+    /// Renders E(n) · n over the sphere of directions, coloured by E in GPa; false when the
+    /// renderer is not available or the structure carries no load.
+    @discardableResult
+    public static func writeStiffnessSurface(_ elastic: ElasticProperties, into folder: URL) throws -> Bool {
+        guard let surface = DirectionalStiffness(elastic.tensor).surface(subdivisions: 5) else { return false }
+        let low = surface.moduli.min() ?? 0, high = max(surface.moduli.max() ?? 1, low * (1 + 1e-3) + 1e-12)
+        var options = RenderOptions(width: 640, height: 640, view: .iso,
+                                    coloring: .perVertex(values: surface.moduli, range: low...high,
+                                                         legend: "E GPa", colormap: .thickness))
+        options.supersampling = 2
+        options.scaleBar = false
+        options.title = "Young's modulus by direction"
+        do {
+            let image = try MeshRenderer.render(surface.mesh, options: options).image
+            try PNGCodec.write(image, to: folder.appendingPathComponent(stiffnessSurface))
+            return true
+        } catch is RenderError {
+            return false
+        }
+    }
+
+    public static func existingRenders(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix("preview-") && $0.hasSuffix(".png") }.sorted()
     }
 
     /// Removes renders (`preview-*.png`) in `folder` other than `keeping`: a view not drawn

@@ -1,4 +1,5 @@
 import ForgeMetrics
+import ForgeProperties
 import ForgeMorphology
 
 /// What was made, measured: the contents of `metrics.json`.
@@ -57,6 +58,8 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
     public var meshReduction: MeshReduction?
     /// What the user was warned of, in order (nil in files written before warnings were kept).
     public var warnings: [DesignWarning]?
+    /// What the structure does: its homogenised elastic behaviour (nil when not computed).
+    public var properties: DesignProperties?
 
     enum CodingKeys: String, CodingKey {
         case solidFraction = "solid_fraction"
@@ -86,7 +89,7 @@ public struct DesignMetrics: Codable, Equatable, Sendable {
         case timingsS = "timings_s"
         case modelCRC32 = "model_crc32"
         case latticeCellMM = "lattice_cell_mm"
-        case minkowski, warnings
+        case minkowski, warnings, properties
         case meshReduction = "mesh_reduction"
     }
 }

@@ -1,4 +1,5 @@
 import ForgeFormats
+import ForgeProperties
 import Foundation
 
 /// How a design is written, beyond what its recipe fixes.
@@ -22,6 +23,8 @@ public struct DesignOptions: Sendable {
     /// Keep the files of an earlier design in the folder that this run does not write
     /// (otherwise the folder holds exactly this run's files).
     public var keepOtherFiles = false
+    /// Elastic properties: off, fast (a grid of at most 128 per axis) or full resolution.
+    public var properties: PropertyMode = .fast
 
     /// Consumer slicers handle about a million triangles on a plate; above that they slow
     /// down or refuse, so printable output is kept at or below it unless asked otherwise.

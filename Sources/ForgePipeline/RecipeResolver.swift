@@ -13,10 +13,13 @@ public struct RecipeRequest: Sendable {
     public var tile: [Int]?
     /// A picture to rebuild: its statistics set the structure (see `ImageReference`).
     public var image: ImageReference?
+    /// The solid's material (`--material`): overrides the recipe's.
+    public var material: SolidMaterial?
 
     public init(prompt: String? = nil, recipeReference: String? = nil, size: GridSize? = nil, seed: UInt64? = nil,
-                tile: [Int]? = nil, image: ImageReference? = nil) {
+                tile: [Int]? = nil, image: ImageReference? = nil, material: SolidMaterial? = nil) {
         self.image = image
+        self.material = material
         self.prompt = prompt
         self.recipeReference = recipeReference
         self.size = size
@@ -88,6 +91,10 @@ public enum RecipeResolver {
         if let tile = request.tile {
             recipe.tile = tile
             sources["tile"] = "--tile"
+        }
+        if let material = request.material {
+            recipe.material = material
+            sources["material"] = "--material"
         }
         if var reference = request.image {
             reference.path = URL(fileURLWithPath: reference.path).standardizedFileURL.path

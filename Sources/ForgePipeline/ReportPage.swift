@@ -99,6 +99,17 @@ public enum ReportPage {
             body += "<h2>Plots</h2>\n<div class=\"grid\">"
                 + plots.map { "<figure><img src=\"\(href($0))\" alt=\"\(escape($0))\"></figure>" }.joined() + "</div>\n"
         }
+        if let properties = m.properties {
+            body += "<h2>Stiffness</h2>\n"
+            let surface = assetPrefix + DesignImages.stiffnessSurface
+            if exists(surface) {
+                body += "<div class=\"grid\"><figure><img src=\"\(href(surface))\" alt=\"directional Young's modulus\">"
+                    + "<figcaption>Young’s modulus by direction: the surface E(n)·n, GPa</figcaption></figure></div>\n"
+            }
+            body += "<table>" + propertyRows(properties).map {
+                "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
+            }.joined() + "</table>\n"
+        }
         if iteration != nil { body += "<h2>The best round’s design</h2>\n" }
         body += "<h2>Metrics</h2>\n<table>" + metricRows(m, recipe: recipe, targetSolidFraction: iteration.map { $0.targetSolidFraction }).map {
             "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
@@ -231,6 +242,29 @@ public enum ReportPage {
             }
         }
         rows.append(("Seed", "\(recipe.seed)"))
+        return rows
+    }
+
+    /// The elastic properties as table rows.
+    static func propertyRows(_ p: DesignProperties) -> [(String, String)] {
+        guard let e = p.elastic else { return [("Elastic properties", p.elasticNote ?? "not computed")] }
+        func gpa(_ v: Double) -> String { v >= 1 ? String(format: "%.4g GPa", v) : String(format: "%.4g MPa", v * 1000) }
+        let ratios = ["xy", "xz", "yx", "yz", "zx", "zy"].map { key in
+            (e.poissonRatios[key] ?? nil).map { "\(key) " + String(format: "%.3f", $0) } ?? "\(key) –"
+        }
+        var rows: [(String, String)] = [
+            ("Material", String(format: "%@: E_s %.4g GPa, ν %.3f", e.material.name, e.material.youngsModulusGPa, e.material.poissonRatio)),
+            ("Young's modulus E_x, E_y, E_z", e.youngsModulusGPa.values.map(gpa).joined(separator: ", ")),
+            ("Relative stiffness E/E_s (x, y, z)", e.relativeYoungsModulus.values.map { String(format: "%.4g", $0) }.joined(separator: ", ")),
+            ("Shear modulus G_yz, G_xz, G_xy", [e.shearModulusGPa.yz, e.shearModulusGPa.xz, e.shearModulusGPa.xy].map(gpa).joined(separator: ", ")),
+            ("Poisson ratios ν_ij", ratios.joined(separator: ", ")),
+            ("Bulk modulus (Voigt, Reuss, Hill)", [e.bulkModulusGPa.voigt, e.bulkModulusGPa.reuss, e.bulkModulusGPa.hill].map(gpa).joined(separator: ", ")),
+            ("Shear modulus (Voigt, Reuss, Hill)", [e.shearModulusVRHGPa.voigt, e.shearModulusVRHGPa.reuss, e.shearModulusVRHGPa.hill].map(gpa).joined(separator: ", ")),
+            ("Universal anisotropy Aᵁ", e.universalAnisotropy.map { String(format: "%.3f", $0) } ?? "– (soft in some direction)"),
+            ("Solve", String(format: "%@ on %d×%d×%d, %@ iterations, residual %.1e, %.1f s; %@", e.mode.rawValue, e.grid[0], e.grid[1], e.grid[2],
+                             e.iterations.map(String.init).joined(separator: "/"), e.residual, e.seconds, e.boundaryCondition)),
+        ]
+        for note in e.notes { rows.append(("Note", note)) }
         return rows
     }
 

@@ -91,7 +91,7 @@ public enum MeshRenderer {
         var image = effects.apply(rgba: &rgba, viewDistanceMM: distance, supersampling: s)
         if options.decorations {
             RenderDecorations(camera: cam, title: options.title ?? "\(options.view.rawValue) view",
-                              legend: legend).draw(on: &image)
+                              legend: legend, scaleBar: options.scaleBar).draw(on: &image)
         }
         return RenderedImage(image: image, camera: cam)
     }

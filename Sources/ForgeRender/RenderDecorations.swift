@@ -6,6 +6,7 @@ struct RenderDecorations {
     let camera: Camera
     let title: String
     let legend: (title: String, range: ClosedRange<Float>, colormap: Colormap)?
+    var scaleBar = true
 
     static let ink = SIMD3<UInt8>(30, 30, 36)
 
@@ -13,7 +14,7 @@ struct RenderDecorations {
         let scale = image.width >= 480 ? 2 : 1
         let pad = 8 * scale
         image.draw(text: title, x: pad, y: pad, scale: scale, color: Self.ink)
-        drawScaleBar(on: &image, scale: scale, pad: pad)
+        if scaleBar { drawScaleBar(on: &image, scale: scale, pad: pad) }
         if let legend { drawLegend(legend, on: &image, scale: scale, pad: pad) }
     }
 

@@ -9,6 +9,8 @@ public struct RenderOptions: Sendable {
     public var supersampling: Int = 2
     /// Scale bar, view label and colour legend.
     public var decorations: Bool = true
+    /// The scale bar among the decorations (off when the mesh is not in millimetres).
+    public var scaleBar: Bool = true
     public var ambientOcclusion: Bool = true
     public var outlines: Bool = true
     /// Text drawn at the top left instead of the view name.

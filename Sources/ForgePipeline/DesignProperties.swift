@@ -1,0 +1,59 @@
+import ForgeCore
+import ForgeMorphology
+import ForgeProperties
+import Foundation
+
+/// `properties` in metrics.json: what the structure does.
+public struct DesignProperties: Codable, Equatable, Sendable {
+    /// The homogenised elastic behaviour; nil when not defined for this design (see `elasticNote`).
+    public var elastic: ElasticProperties?
+    /// Why `elastic` is absent, when it is.
+    public var elasticNote: String?
+
+    enum CodingKeys: String, CodingKey {
+        case elastic
+        case elasticNote = "elastic_note"
+    }
+
+    public init(elastic: ElasticProperties?, elasticNote: String? = nil) {
+        self.elastic = elastic
+        self.elasticNote = elasticNote
+    }
+
+    /// Computes the properties of `mask` (the whole part, tiles included) for `recipe`; nil when
+    /// `mode` is off. A tiled part is solved on one cell: tiles of a periodic cell have its stiffness.
+    public static func compute(mask: VoxelMask, recipe: Recipe, mode: PropertyMode,
+                               progress: ProgressReporter) throws -> DesignProperties? {
+        guard mode != .off else { return nil }
+        guard !mask.size.isPlanar else {
+            return DesignProperties(elastic: nil, elasticNote:
+                "not defined for a 2D field: a plate's in-plane stiffness needs a 3D cell (generate the design at a 3D size)")
+        }
+        let cell = recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? mask : mask.block(of: recipe.size)
+        guard cell.count > 0 else { return DesignProperties(elastic: nil, elasticNote: "the design has no solid") }
+        progress.update("properties", 0)
+        let tolerance = 1e-3
+        let elastic = try ElasticProperties.compute(mask: cell, material: recipe.material, mode: mode,
+                                                    periodic: recipe.isPeriodic, tolerance: tolerance) { load, _, residual in
+            let done = min(1, max(0, log(residual) / log(tolerance)))
+            progress.update("properties", (Double(load) + done) / 6)
+        }
+        progress.update("properties", 1)
+        return DesignProperties(elastic: elastic)
+    }
+}
+
+extension VoxelMask {
+    /// The block of `size` at the origin.
+    func block(of size: GridSize) -> VoxelMask {
+        precondition(size.nx <= self.size.nx && size.ny <= self.size.ny && size.nz <= self.size.nz)
+        var bits = [UInt8](repeating: 0, count: size.count)
+        for z in 0..<size.nz {
+            for y in 0..<size.ny {
+                let from = self.size.nx * (y + self.size.ny * z), to = size.nx * (y + size.ny * z)
+                for x in 0..<size.nx { bits[to + x] = self.bits[from + x] }
+            }
+        }
+        return VoxelMask(size: size, bits: bits)
+    }
+}
