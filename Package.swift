@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/MeshingBenchmark"),
         .executableTarget(name: "cephalo-forge-property-bench", dependencies: ["CephaloForge", "CMemory"],
-                          path: "Benchmarks/PropertyBenchmark"),
+                          path: "Benchmarks/PropertyBenchmark", exclude: ["muspectre_stiffness.py"]),
 
         .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
                     exclude: ["Fixtures"]),  // read from disk by path, not bundled

@@ -2,12 +2,15 @@ import CMemory
 import CephaloForge
 import Foundation
 
-/// Times the elastic homogenisation on a periodic spinodal (the default recipe's family,
-/// 35% solid, λ = box/8) and writes its voxels as raw UInt8 so an independent code solves
-/// exactly the same cell.
+/// Times the elastic homogenisation on a periodic cell (by default a spinodal, 35% solid,
+/// λ = box/8; the field cut at the fraction with no cleanup) and writes its voxels as raw
+/// UInt8 so an independent code solves exactly the same cell.
 ///
 ///   cephalo-forge-property-bench N [--runs R] [--raw FILE] [--tolerance T] [--fraction F]
-/// Prints one JSON line: median seconds, iterations per load case, C (GPa), peak RSS (MB).
+///                                [--family F] [--cells C] [--factors 1,2]
+/// `--family` takes a family name or `<family>_sheet`; `--cells` wavelengths (or lattice cells)
+/// per box edge (default 8); `--factors` solves the cell averaged over blocks of each size too.
+/// Prints one JSON line per factor: median seconds, iterations per load case, E/E_s, peak RSS (MB).
 @main
 struct PropertyBenchmark {
     static func main() throws {
@@ -42,8 +45,10 @@ struct PropertyBenchmark {
         var recipe = Recipe()
         recipe.size = GridSize(cube: n)
         recipe.wavelengthMM = recipe.extentMM / wavelengthPerBox
-        recipe.family = try Recipe.choice(family, key: "family")
-        if family.hasSuffix("sheet") || family == "gyroid_sheet" { recipe.family = .gyroid; recipe.mode = .sheet }
+        // "<family>_sheet" is the family's sheet (two-sided) mode.
+        let sheet = family.hasSuffix("_sheet")
+        recipe.family = try Recipe.choice(sheet ? String(family.dropLast(6)) : family, key: "family")
+        if sheet { recipe.mode = .sheet }
         recipe.solidFraction = fraction
         var field = try FieldSynthesis.field(for: recipe)
         field.threshold(toSolidFraction: recipe.solidFraction)

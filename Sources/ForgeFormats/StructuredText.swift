@@ -101,6 +101,10 @@ enum StructuredText {
                     break
                 } else if ch == "[" || ch == "{" {
                     flow += 1
+                    // Checked as it opens: "[[[…]]]" on one line closes again by the line's end.
+                    guard flow <= maximumDepth else {
+                        throw Problem(reason: "it nests more than \(maximumDepth) levels deep")
+                    }
                 } else if ch == "]" || ch == "}" {
                     flow = max(0, flow - 1)
                 } else if ch == "-", previous == " ", k + 1 == chars.count || chars[k + 1] == " " {

@@ -14,6 +14,8 @@ extension DesignFolder {
             try material.validate()
             recipe.material = material
         }
+        try MemoryBudget.checkProperties(recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? recipe.tiledSize : recipe.size,
+                                         mode: mode)
         let mask = try mask()
         let start = Date()
         let properties = try DesignProperties.compute(mask: mask, recipe: recipe, mode: mode, progress: progress)

@@ -31,6 +31,8 @@ public enum DesignGenerator {
                                 progress: ProgressReporter = ProgressReporter(quiet: true)) throws -> DesignResult {
         try recipe.validate()
         try MemoryBudget.check(recipe.tiledSize)
+        try MemoryBudget.checkProperties(recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? recipe.tiledSize : recipe.size,
+                                         mode: options.properties)
         if let printer = options.printerStack {
             let h = recipe.voxelSizeMM, t = recipe.tiledSize
             try printer.validate(partMM: SIMD3(Double(t.nx), Double(t.ny), Double(t.nz)) * h)

@@ -1,4 +1,5 @@
 import ForgeCore
+import ForgeProperties
 import Foundation
 
 /// A conservative estimate of the memory one design needs, checked before allocating.
@@ -9,6 +10,21 @@ public enum MemoryBudget {
 
     public static func estimatedBytes(for size: GridSize) -> Double {
         Double(size.nx) * Double(size.ny) * Double(size.nz) * bytesPerSample + 64 * 1_048_576
+    }
+
+    /// Bytes per voxel of a property solve (`ElasticHomogenisation`: 18 floats) and its mask.
+    public static let propertyBytesPerSample = 76.0
+
+    /// Throws `PipelineError.propertiesTooLarge` when a `full` property solve of the cell
+    /// `size` would not fit in physical memory.
+    public static func checkProperties(_ size: GridSize, mode: PropertyMode,
+                                       physicalBytes: UInt64 = ProcessInfo.processInfo.physicalMemory) throws {
+        guard mode == .full else { return }
+        let needed = Double(size.nx) * Double(size.ny) * Double(size.nz) * propertyBytesPerSample + 64 * 1_048_576
+        guard needed <= Double(physicalBytes) * 0.9 else {
+            throw PipelineError.propertiesTooLarge(size: size.description, neededGiB: needed / 1_073_741_824,
+                                                   availableGiB: Double(physicalBytes) / 1_073_741_824)
+        }
     }
 
     /// Throws `PipelineError.tooLarge` when `size` would not fit in physical memory.

@@ -1,6 +1,7 @@
 /// Why a design could not be made.
 public enum PipelineError: Error, CustomStringConvertible {
     case tooLarge(size: String, neededGiB: Double, availableGiB: Double)
+    case propertiesTooLarge(size: String, neededGiB: Double, availableGiB: Double)
     case outputNotWritable(path: String, reason: String)
     case emptySolid
     case noThicknessMap
@@ -14,6 +15,9 @@ public enum PipelineError: Error, CustomStringConvertible {
         switch self {
         case let .tooLarge(size, needed, available):
             return String(format: "size %@ needs about %.1f GiB but this machine has %.1f GiB: choose a smaller --size",
+                          size, needed, available)
+        case let .propertiesTooLarge(size, needed, available):
+            return String(format: "a full-resolution property solve at %@ needs about %.1f GiB but this machine has %.1f GiB: use --properties fast",
                           size, needed, available)
         case let .outputNotWritable(path, reason):
             return "cannot write to \(path): \(reason); choose a writable folder with --out"

@@ -261,8 +261,8 @@ public enum ReportPage {
             ("Bulk modulus (Voigt, Reuss, Hill)", [e.bulkModulusGPa.voigt, e.bulkModulusGPa.reuss, e.bulkModulusGPa.hill].map(gpa).joined(separator: ", ")),
             ("Shear modulus (Voigt, Reuss, Hill)", [e.shearModulusVRHGPa.voigt, e.shearModulusVRHGPa.reuss, e.shearModulusVRHGPa.hill].map(gpa).joined(separator: ", ")),
             ("Universal anisotropy Aᵁ", e.universalAnisotropy.map { String(format: "%.3f", $0) } ?? "– (soft in some direction)"),
-            ("Solve", String(format: "%@ on %d×%d×%d, %@ iterations, residual %.1e, %.1f s; %@", e.mode.rawValue, e.grid[0], e.grid[1], e.grid[2],
-                             e.iterations.map(String.init).joined(separator: "/"), e.residual, e.seconds, e.boundaryCondition)),
+            ("Solve", String(format: "%@ on %d×%d×%d, %@ iterations, residual %.1e; %@", e.mode.rawValue, e.grid[0], e.grid[1], e.grid[2],
+                             e.iterations.map(String.init).joined(separator: "/"), e.residual, e.boundaryCondition)),
         ]
         for note in e.notes { rows.append(("Note", note)) }
         return rows

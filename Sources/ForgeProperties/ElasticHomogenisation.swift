@@ -8,8 +8,7 @@ import ForgeCore
 /// Column j of the result is the cell-averaged stress under unit strain j. The fluctuation
 /// field itself is never stored: the average stress is accumulated from the search
 /// directions (⟨σ⟩ = ⟨D E⟩ + Σₖ αₖ ⟨D G pₖ⟩), which leaves three vectors (residual, search
-/// direction, its image), the six stresses, three FFT buffers and the moduli: about 23
-/// floats per voxel.
+/// direction, its image), three FFT buffers and the moduli: about 17 floats per voxel.
 public struct ElasticHomogenisation: Sendable {
     /// One load case's solve.
     public struct Solve: Sendable, Equatable {
@@ -47,15 +46,13 @@ public struct ElasticHomogenisation: Sendable {
         let operatorG = StaggeredElasticity(moduli: moduli)
         let preconditioner = try ReferencePreconditioner(size: size, lambda0: lambda0, mu0: mu0)
         let r = VectorField(size: size), p = VectorField(size: size), q = VectorField(size: size)
-        let sigma = StressField(size: size)
         var stiffness = [Double](repeating: 0, count: 36)
         var solves: [Solve] = []
         for j in 0..<6 {
             var strain = [Double](repeating: 0, count: 6)
             strain[j] = 1
             p.zero()
-            var mean = operatorG.stress(of: p, plus: strain, into: sigma)
-            operatorG.adjoint(of: sigma, into: r)
+            var mean = operatorG.apply(p, strain: strain, into: r).meanStress
             negate(r)
             preconditioner.apply(loading: r)
             var rz = dotAndCopy(r, preconditioner: preconditioner, into: p, beta: 0)
@@ -63,8 +60,8 @@ public struct ElasticHomogenisation: Sendable {
             var iterations = 0
             var relative = rz0 > 0 ? 1.0 : 0.0
             while relative > tolerance && iterations < maxIterations {
-                let meanP = operatorG.stress(of: p, plus: [0, 0, 0, 0, 0, 0], into: sigma)
-                let pq = operatorG.adjoint(of: sigma, into: q, dotWith: p)
+                let applied = operatorG.apply(p, strain: [0, 0, 0, 0, 0, 0], into: q, dotWith: p)
+                let (meanP, pq) = (applied.meanStress, applied.dot)
                 guard pq > 0 else { break }
                 let alpha = rz / pq
                 for c in 0..<6 { mean[c] += alpha * meanP[c] }

@@ -1,6 +1,5 @@
 import ForgeCore
 import ForgeMorphology
-import Dispatch
 
 /// The homogenised elastic behaviour of a design: the contents of `properties.elastic` in
 /// metrics.json. Stiffness in GPa unless named relative (divided by the solid's E).
@@ -47,7 +46,6 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
     public var residual: Double
     public var tolerance: Double
     public var converged: Bool
-    public var seconds: Double
     /// Plain statements about the result (soft axes, assumptions).
     public var notes: [String]
 
@@ -66,7 +64,7 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
         case universalAnisotropy = "universal_anisotropy"
         case solidPercolates = "solid_percolates"
         case boundaryCondition = "boundary_condition"
-        case mode, grid, coarsening, iterations, residual, tolerance, converged, seconds, notes
+        case mode, grid, coarsening, iterations, residual, tolerance, converged, notes
     }
 
     /// The stiffness as a tensor.
@@ -83,7 +81,6 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
                                tolerance: Double = 1e-3,
                                progress: (Int, Int, Double) -> Void = { _, _, _ in }) throws -> ElasticProperties {
         precondition(mode != .off && !mask.size.isPlanar)
-        let start = DispatchTime.now().uptimeNanoseconds
         var factor = 1
         if mode == .fast {
             let s = mask.size
@@ -93,7 +90,9 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
         let cell = factor == 1 ? CoarseCell(mask: mask) : CoarseCell(mask: mask, factor: factor)
         let result = try ElasticHomogenisation(moduli: cell.moduli(material: material), tolerance: tolerance)
             .solve(progress: progress)
-        let percolates = PeriodicPercolation.axes(of: mask)
+        // On the solve's grid: a coarse voxel holding any solid joins its neighbours.
+        let percolates = PeriodicPercolation.axes(of: factor == 1 ? mask
+            : VoxelMask(size: cell.size, bits: cell.fraction.map { $0 > 0 ? 1 : 0 }))
         let tensor = StiffnessTensor(result.stiffness)
         let es = material.youngsModulusGPa
         var e = tensor.axialYoungsModuli
@@ -113,7 +112,6 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
         if !converged {
             notes.append("the solve stopped at \(result.solves.map(\.iterations).max() ?? 0) iterations before reaching its tolerance")
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return ElasticProperties(
             material: material,
             stiffnessVoigtGPa: matrix(tensor.values),
@@ -131,6 +129,6 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
             mode: mode, grid: [cell.size.nx, cell.size.ny, cell.size.nz], coarsening: factor,
             iterations: result.solves.map(\.iterations),
             residual: result.solves.map(\.residual).max() ?? 0,
-            tolerance: tolerance, converged: converged, seconds: seconds, notes: notes)
+            tolerance: tolerance, converged: converged, notes: notes)
     }
 }

@@ -58,40 +58,59 @@ final class ReferencePreconditioner: @unchecked Sendable {
         for buffer in buffers { buffer.inverse() }
     }
 
-    private func multiplyBySymbol() {
+    /// Per frequency of the half spectrum: 1/(μ₀ s N) and (λ₀ + μ₀)/((λ₀ + 2μ₀) s), computed once.
+    private lazy var factors: (inverse: [Float], coupling: [Float]) = {
         let cx = size.nx / 2 + 1, ny = size.ny, nz = size.nz
         let scale = 1 / (Double(size.count) * mu0)
-        let coupling = Float((lambda0 + mu0) / (lambda0 + 2 * mu0))
-        let b = (0..<3).map { SendablePointer(buffers[$0].pointer) }
+        let coupling = (lambda0 + mu0) / (lambda0 + 2 * mu0)
+        var inverse = [Float](repeating: 0, count: cx * ny * nz), couple = inverse
         let dx = differences[0], dy = differences[1], dz = differences[2]
-        parallelForRanges(nz) { zs in
-            for kz in zs {
-                let (cz, sz) = dz[kz]
-                for ky in 0..<ny {
-                    let (cy, sy) = dy[ky]
-                    let base = 2 * cx * (ky + ny * kz)
-                    let (px, py, pz) = (b[0].base + base, b[1].base + base, b[2].base + base)
-                    for kx in 0..<cx {
-                        let (ax, sx) = dx[kx]
-                        let s = ax * ax + sx * sx + cy * cy + sy * sy + cz * cz + sz * sz
-                        let j = 2 * kx
-                        if s == 0 {
-                            px[j] = 0; px[j + 1] = 0; py[j] = 0; py[j + 1] = 0; pz[j] = 0; pz[j + 1] = 0
-                            continue
-                        }
-                        let (rxr, rxi, ryr, ryi, rzr, rzi) = (px[j], px[j + 1], py[j], py[j + 1], pz[j], pz[j + 1])
-                        // t = Σ dₐ rₐ
-                        let tr = ax * rxr - sx * rxi + cy * ryr - sy * ryi + cz * rzr - sz * rzi
-                        let ti = ax * rxi + sx * rxr + cy * ryi + sy * ryr + cz * rzi + sz * rzr
-                        let inv = Float(scale) / s
-                        let c = coupling / s
-                        // zₐ = (rₐ − c conj(dₐ) t) / (μ₀ s N)
-                        px[j] = inv * (rxr - c * (ax * tr + sx * ti)); px[j + 1] = inv * (rxi - c * (ax * ti - sx * tr))
-                        py[j] = inv * (ryr - c * (cy * tr + sy * ti)); py[j + 1] = inv * (ryi - c * (cy * ti - sy * tr))
-                        pz[j] = inv * (rzr - c * (cz * tr + sz * ti)); pz[j + 1] = inv * (rzi - c * (cz * ti - sz * tr))
-                    }
+        for kz in 0..<nz {
+            for ky in 0..<ny {
+                for kx in 0..<cx {
+                    let s = Double(dx[kx].0 * dx[kx].0 + dx[kx].1 * dx[kx].1 + dy[ky].0 * dy[ky].0 + dy[ky].1 * dy[ky].1
+                        + dz[kz].0 * dz[kz].0 + dz[kz].1 * dz[kz].1)
+                    guard s > 0 else { continue }
+                    inverse[kx + cx * (ky + ny * kz)] = Float(scale / s)
+                    couple[kx + cx * (ky + ny * kz)] = Float(coupling / s)
                 }
             }
         }
+        return (inverse, couple)
+    }()
+
+    private func multiplyBySymbol() {
+        let cx = size.nx / 2 + 1, ny = size.ny, nz = size.nz
+        let b = (0..<3).map { SendablePointer(buffers[$0].pointer) }
+        let dx = differences[0], dy = differences[1], dz = differences[2]
+        let (inverseFactors, couplingFactors) = factors
+        inverseFactors.withUnsafeBufferPointer { inverseBuffer in
+        couplingFactors.withUnsafeBufferPointer { couplingBuffer in
+            let inverses = SendableReadOnlyPointer(inverseBuffer.baseAddress!)
+            let couplings = SendableReadOnlyPointer(couplingBuffer.baseAddress!)
+            parallelForRanges(nz) { zs in
+                for kz in zs {
+                    let (cz, sz) = dz[kz]
+                    for ky in 0..<ny {
+                        let (cy, sy) = dy[ky]
+                        let base = 2 * cx * (ky + ny * kz), at = cx * (ky + ny * kz)
+                        let (px, py, pz) = (b[0].base + base, b[1].base + base, b[2].base + base)
+                        for kx in 0..<cx {
+                            let (ax, sx) = dx[kx]
+                            let j = 2 * kx
+                            let inv = inverses[at + kx], c = couplings[at + kx]
+                            let (rxr, rxi, ryr, ryi, rzr, rzi) = (px[j], px[j + 1], py[j], py[j + 1], pz[j], pz[j + 1])
+                            // t = Σ dₐ rₐ; zₐ = (rₐ − c conj(dₐ) t) / (μ₀ s N)
+                            let tr = ax * rxr - sx * rxi + cy * ryr - sy * ryi + cz * rzr - sz * rzi
+                            let ti = ax * rxi + sx * rxr + cy * ryi + sy * ryr + cz * rzi + sz * rzr
+                            let (ctr, cti) = (c * tr, c * ti)
+                            px[j] = inv * (rxr - (ax * ctr + sx * cti)); px[j + 1] = inv * (rxi - (ax * cti - sx * ctr))
+                            py[j] = inv * (ryr - (cy * ctr + sy * cti)); py[j + 1] = inv * (ryi - (cy * cti - sy * ctr))
+                            pz[j] = inv * (rzr - (cz * ctr + sz * cti)); pz[j + 1] = inv * (rzi - (cz * cti - sz * ctr))
+                        }
+                    }
+                }
+            }
+        }}
     }
 }

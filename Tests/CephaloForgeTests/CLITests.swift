@@ -19,7 +19,7 @@ struct CLITests {
         #expect(r.stdout.contains("watertight"))
         #expect(r.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning:") }, "\(r.stderr)")
         let slices = (0..<32).map { "slices/" + SliceStackWriter.fileName(z: $0) }
-        let pictures = ["montage.png", "report.html", "s2.svg", "thickness.svg"] + (glAvailable ? ["preview.png"] : [])
+        let pictures = ["montage.png", "report.html", "s2.svg", "thickness.svg"] + (glAvailable ? ["preview.png", "youngs_modulus_surface.png"] : [])
         #expect(Self.files(in: out) == (["metrics.json", "model.stl", "recipe.json", "slices"] + slices + pictures).sorted())
 
         let recipe = try JSONDecoder().decode(Recipe.self, from: Data(contentsOf: out.appendingPathComponent("recipe.json")))
