@@ -245,6 +245,31 @@ struct ElasticPropertiesTests {
         #expect(try DesignFolder(folder).metrics.properties?.elastic?.material == stiffer)
     }
 
+    @Test("Off writes no properties; a 2D field says stiffness is not defined; a graded design says what it assumed")
+    func modesAndDesignsWithoutACell() throws {
+        func generate(_ recipe: Recipe, _ mode: PropertyMode) throws -> DesignMetrics {
+            var options = DesignOptions()
+            options.images = ImageOptions(enabled: false)
+            options.properties = mode
+            return try DesignGenerator.generate(recipe, into: OutputLayout(folder: TestSupport.temporaryFolder()),
+                                                options: options).metrics
+        }
+        var recipe = Recipe()
+        recipe.size = GridSize(cube: 24)
+        recipe.wavelengthMM = recipe.extentMM / 3
+        #expect(try generate(recipe, .off).properties == nil)
+        var plate = Recipe()
+        plate.size = GridSize(nx: 48, ny: 48, nz: 1)
+        let planar = try #require(try generate(plate, .fast).properties)
+        #expect(planar.elastic == nil)
+        #expect(planar.elasticNote?.contains("2D field") == true)
+        var graded = recipe
+        graded.grading = Grading(axis: .z, fractions: [0.3, 0.5])
+        let elastic = try #require(try generate(graded, .full).properties?.elastic)
+        #expect(elastic.boundaryCondition == "periodic (assumed)")
+        #expect(elastic.notes.contains { $0.contains("not a unit cell") })
+    }
+
     @Test("A bad --material is a one-line error naming the key, with no design written")
     func badMaterialOnTheCommandLine() throws {
         let folder = TestSupport.temporaryFolder()
