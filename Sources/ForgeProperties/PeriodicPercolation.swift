@@ -15,6 +15,7 @@ public enum PeriodicPercolation {
         var visited = [Bool](repeating: false, count: count)
         var copy = [SIMD3<Int16>](repeating: .zero, count: count)
         var winds = [false, false, false]
+        let steps = [(0, 1), (0, -1), (1, 1), (1, -1), (2, 1), (2, -1)]
         var queue = [Int32]()
         queue.reserveCapacity(1 << 16)
         mask.bits.withUnsafeBufferPointer { bits in
@@ -29,7 +30,7 @@ public enum PeriodicPercolation {
                     head += 1
                     let x = v % nx, y = (v / nx) % ny, z = v / (nx * ny)
                     let here = copy[v]
-                    for (axis, step) in [(0, 1), (0, -1), (1, 1), (1, -1), (2, 1), (2, -1)] {
+                    for (axis, step) in steps {
                         var (a, b, c) = (x, y, z)
                         var shift = here
                         switch axis {

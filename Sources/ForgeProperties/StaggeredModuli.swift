@@ -62,8 +62,8 @@ public struct StaggeredModuli: Sendable {
         edgeYZ = edges((0, 1, 0), (0, 0, 1))
     }
 
-    /// A two-phase grid: voxels where `solid` is nonzero take (λ, μ) of the solid, the rest are
-    /// empty. A `fraction` per voxel (0…1), when given instead, scales the solid's moduli.
+    /// The solid's (λ, μ) scaled per voxel by `fraction` (0 = pore, 1 = solid; values between
+    /// for the averaged cells of a coarse solve).
     public init(size: GridSize, solidLambda: Float, solidMu: Float, fraction: [Float]) {
         precondition(fraction.count == size.count)
         self.init(size: size, lambda: fraction.map { $0 * solidLambda }, mu: fraction.map { $0 * solidMu })
