@@ -26,7 +26,7 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .noThicknessMap:
             return "colouring by thickness needs the design's voxels: render a design folder, not a bare mesh"
         case let .notADesign(path, reason):
-            return "\(path) is not a design folder (\(reason)); pass a folder written by generate, or an .stl file"
+            return "\(path) is not a design folder (\(reason)); pass a folder written by generate"
         case let .badCephaloURL(text):
             return "'\(text)' is not an http(s) URL; set --cephalo-url or CEPHALO_BASE_URL to e.g. http://localhost:1234/v1"
         case let .badRounds(n):
