@@ -14,7 +14,7 @@ extension DesignFolder {
             try material.validate()
             recipe.material = material
         }
-        try MemoryBudget.checkProperties(recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? recipe.tiledSize : recipe.size,
+        try MemoryBudget.checkProperties(DesignProperties.cellSize(of: recipe),
                                          mode: mode)
         let mask = try mask()
         let start = Date()

@@ -31,7 +31,7 @@ public enum DesignGenerator {
                                 progress: ProgressReporter = ProgressReporter(quiet: true)) throws -> DesignResult {
         try recipe.validate()
         try MemoryBudget.check(recipe.tiledSize)
-        try MemoryBudget.checkProperties(recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? recipe.tiledSize : recipe.size,
+        try MemoryBudget.checkProperties(DesignProperties.cellSize(of: recipe),
                                          mode: options.properties)
         if let printer = options.printerStack {
             let h = recipe.voxelSizeMM, t = recipe.tiledSize

@@ -20,6 +20,12 @@ public struct DesignProperties: Codable, Equatable, Sendable {
         self.elasticNote = elasticNote
     }
 
+    /// The grid a property solve of `recipe` runs on: one cell of a tiled periodic part (tiles
+    /// of a periodic cell have its stiffness), otherwise the whole part.
+    public static func cellSize(of recipe: Recipe) -> GridSize {
+        recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? recipe.tiledSize : recipe.size
+    }
+
     /// Computes the properties of `mask` (the whole part, tiles included) for `recipe`; nil when
     /// `mode` is off. A tiled part is solved on one cell: tiles of a periodic cell have its stiffness.
     public static func compute(mask: VoxelMask, recipe: Recipe, mode: PropertyMode,
@@ -29,12 +35,13 @@ public struct DesignProperties: Codable, Equatable, Sendable {
             return DesignProperties(elastic: nil, elasticNote:
                 "not defined for a 2D field: a plate's in-plane stiffness needs a 3D cell (generate the design at a 3D size)")
         }
-        let cell = recipe.tile == [1, 1, 1] || !recipe.isPeriodic ? mask : mask.block(of: recipe.size)
+        let size = cellSize(of: recipe)
+        let cell = size == mask.size ? mask : mask.block(of: size)
         guard cell.count > 0 else { return DesignProperties(elastic: nil, elasticNote: "the design has no solid") }
         progress.update("properties", 0)
-        let tolerance = 1e-3
+        let tolerance = ElasticProperties.defaultTolerance
         let elastic = try ElasticProperties.compute(mask: cell, material: recipe.material, mode: mode,
-                                                    periodic: recipe.isPeriodic, tolerance: tolerance) { load, _, residual in
+                                                    periodic: recipe.isPeriodic) { load, _, residual in
             let done = min(1, max(0, log(residual) / log(tolerance)))
             progress.update("properties", (Double(load) + done) / 6)
         }

@@ -74,11 +74,14 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
     /// blocks until they fit.
     public static let fastGridLimit = 128
 
+    /// The relative residual a design's solve stops at (with each modulus settled).
+    public static let defaultTolerance = 1e-3
+
     /// Homogenises `mask` (solid = 1) in `material`. `periodic` says whether the design is a
     /// unit cell; otherwise the same periodic boundary condition is applied and the result
     /// says so. Throws only for FFTW failures; a planar mask is a precondition failure.
     public static func compute(mask: VoxelMask, material: SolidMaterial, mode: PropertyMode, periodic: Bool,
-                               tolerance: Double = 1e-3,
+                               tolerance: Double = defaultTolerance,
                                progress: (Int, Int, Double) -> Void = { _, _, _ in }) throws -> ElasticProperties {
         precondition(mode != .off && !mask.size.isPlanar)
         var factor = 1
