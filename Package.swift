@@ -73,6 +73,8 @@ let package = Package(
                           path: "Benchmarks/MeshingBenchmark"),
         .executableTarget(name: "cephalo-forge-property-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/PropertyBenchmark", exclude: ["muspectre_stiffness.py"]),
+        .executableTarget(name: "cephalo-forge-transport-bench", dependencies: ["CephaloForge", "CMemory"],
+                          path: "Benchmarks/TransportBenchmark", exclude: ["taufactor_tortuosity.py"]),
 
         .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
                     exclude: ["Fixtures"]),  // read from disk by path, not bundled

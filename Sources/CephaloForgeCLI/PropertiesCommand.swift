@@ -7,8 +7,8 @@ struct PropertiesCommand: ParsableCommand {
         commandName: "properties",
         abstract: "Compute (or recompute) a design folder's properties into its metrics.json.",
         discussion: """
-            Reads the design's voxels from slices/, homogenises its stiffness and writes \
-            properties.elastic into metrics.json (and the material into recipe.json when --material \
+            Reads the design's voxels from slices/, homogenises its stiffness, conductivity and \
+            permeability and writes properties.elastic and properties.transport into metrics.json (and the material into recipe.json when --material \
             changes it); report.html is redrawn when the folder has one.
             """)
 
@@ -48,6 +48,7 @@ struct PropertiesCommand: ParsableCommand {
                                                          progress: ProgressReporter(quiet: quiet))
             print("wrote " + design.layout.metricsURL.path)
             if let line = Summary.propertiesLine(properties) { print(line) }
+            if let line = Summary.transportLine(properties) { print(line) }
         }
     }
 }

@@ -50,6 +50,7 @@ enum Summary {
                 + "\(c.thinSolidVoxelsRemoved) thin solid and \(c.thinPoreVoxelsFilled) thin pore voxels changed")
         }
         if let line = propertiesLine(m.properties) { lines.append(line) }
+        if let line = transportLine(m.properties) { lines.append(line) }
         lines.append((m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
             + " (" + m.printability.scope + ")")
         lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, properties %.2f, meshing %.2f, checks %.2f, writing %.2f, images %.2f",
@@ -81,6 +82,22 @@ extension Summary {
                           e.material.name, gpa[0] * scale, gpa[1] * scale, gpa[2] * scale, unit, relative,
                           e.mode.rawValue, e.grid[0], e.grid[1], e.grid[2])
         if !e.notes.isEmpty { line += "; " + e.notes.joined(separator: "; ") }
+        return line
+    }
+}
+
+extension Summary {
+    /// "flow: permeability k_x … m², tortuosity factor τ_x …", or the reason there is none.
+    static func transportLine(_ properties: DesignProperties?) -> String? {
+        guard let properties else { return nil }
+        guard let t = properties.transport else { return properties.transportNote.map { "  flow and diffusion: " + $0 } }
+        let k = t.permeabilityM2.values.map { String(format: "%.3g", $0) }.joined(separator: ", ")
+        let tau = t.tortuosityFactor.values.map { $0.map { String(format: "%.3g", $0) } ?? "∞" }.joined(separator: ", ")
+        let solid = t.relativeConductivitySolid.values.map { String(format: "%.3g", $0) }.joined(separator: ", ")
+        var line = "  flow through the pores: permeability (x, y, z) \(k) m², tortuosity factor \(tau); "
+            + "solid conducts \(solid) of its own"
+        let notes = t.notes.filter { !$0.hasPrefix("the design is not a unit cell") }
+        if !notes.isEmpty { line += "; " + notes.joined(separator: "; ") }
         return line
     }
 }

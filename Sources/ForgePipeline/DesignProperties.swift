@@ -9,15 +9,24 @@ public struct DesignProperties: Codable, Equatable, Sendable {
     public var elastic: ElasticProperties?
     /// Why `elastic` is absent, when it is.
     public var elasticNote: String?
+    /// Flow and diffusion through the pores (and conduction through the solid); nil when not
+    /// defined for this design (see `transportNote`).
+    public var transport: TransportProperties?
+    public var transportNote: String?
 
     enum CodingKeys: String, CodingKey {
         case elastic
         case elasticNote = "elastic_note"
+        case transport
+        case transportNote = "transport_note"
     }
 
-    public init(elastic: ElasticProperties?, elasticNote: String? = nil) {
+    public init(elastic: ElasticProperties?, elasticNote: String? = nil,
+                transport: TransportProperties? = nil, transportNote: String? = nil) {
         self.elastic = elastic
         self.elasticNote = elasticNote
+        self.transport = transport
+        self.transportNote = transportNote
     }
 
     /// The grid a property solve of `recipe` runs on: one cell of a tiled periodic part (tiles
@@ -32,21 +41,41 @@ public struct DesignProperties: Codable, Equatable, Sendable {
                                progress: ProgressReporter) throws -> DesignProperties? {
         guard mode != .off else { return nil }
         guard !mask.size.isPlanar else {
-            return DesignProperties(elastic: nil, elasticNote:
-                "not defined for a 2D field: a plate's in-plane stiffness needs a 3D cell (generate the design at a 3D size)")
+            return DesignProperties(
+                elastic: nil, elasticNote:
+                    "not defined for a 2D field: a plate's in-plane stiffness needs a 3D cell (generate the design at a 3D size)",
+                transport: nil, transportNote:
+                    "not defined for a 2D field: flow and diffusion need a 3D cell (generate the design at a 3D size)")
         }
         let size = cellSize(of: recipe)
         let cell = size == mask.size ? mask : mask.block(of: size)
-        guard cell.count > 0 else { return DesignProperties(elastic: nil, elasticNote: "the design has no solid") }
+        let solid = cell.count
+        guard solid > 0 else {
+            return DesignProperties(elastic: nil, elasticNote: "the design has no solid",
+                                    transport: nil, transportNote: "the design has no solid")
+        }
+        // Progress: the six elastic load cases take about half the time, the nine transport
+        // solves (the three Stokes solves most of it) the rest.
         progress.update("properties", 0)
         let tolerance = ElasticProperties.defaultTolerance
         let elastic = try ElasticProperties.compute(mask: cell, material: recipe.material, mode: mode,
                                                     periodic: recipe.isPeriodic) { load, _, residual in
             let done = min(1, max(0, log(residual) / log(tolerance)))
-            progress.update("properties", (Double(load) + done) / 6)
+            progress.update("properties", 0.5 * (Double(load) + done) / 6)
+        }
+        guard solid < cell.size.count else {
+            progress.update("properties", 1)
+            return DesignProperties(elastic: elastic, transport: nil, transportNote: "the design has no pores")
+        }
+        let weights = [0.05, 0.05, 0.9]
+        let transport = TransportProperties.compute(mask: cell, voxelMM: recipe.voxelSizeMM, mode: mode,
+                                                    periodic: recipe.isPeriodic) { stage, axis, residual in
+            let done = min(1, max(0, log(residual) / log(1e-3)))
+            let before = weights[..<stage].reduce(0, +)
+            progress.update("properties", 0.5 + 0.5 * (before + weights[stage] * (Double(axis) + done) / 3))
         }
         progress.update("properties", 1)
-        return DesignProperties(elastic: elastic)
+        return DesignProperties(elastic: elastic, transport: transport)
     }
 }
 

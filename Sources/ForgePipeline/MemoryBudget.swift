@@ -12,8 +12,9 @@ public enum MemoryBudget {
         Double(size.nx) * Double(size.ny) * Double(size.nz) * bytesPerSample + 64 * 1_048_576
     }
 
-    /// Bytes per voxel of a property solve (`ElasticHomogenisation`: 18 floats) and its mask.
-    public static let propertyBytesPerSample = 76.0
+    /// Bytes per voxel of the largest property solve (the elastic one holds 18 floats per
+    /// voxel; the Stokes one, with its multigrid, about 45) and its masks.
+    public static let propertyBytesPerSample = max(76.0, TransportProperties.bytesPerVoxel(mode: .full))
 
     /// Throws `PipelineError.propertiesTooLarge` when a `full` property solve of the cell
     /// `size` would not fit in physical memory.

@@ -109,6 +109,9 @@ public enum ReportPage {
             body += "<table>" + propertyRows(properties).map {
                 "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
             }.joined() + "</table>\n"
+            body += "<h2>Flow and diffusion</h2>\n<table>" + transportRows(properties).map {
+                "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>"
+            }.joined() + "</table>\n"
         }
         if iteration != nil { body += "<h2>The best round’s design</h2>\n" }
         body += "<h2>Metrics</h2>\n<table>" + metricRows(m, recipe: recipe, targetSolidFraction: iteration.map { $0.targetSolidFraction }).map {
@@ -265,6 +268,33 @@ public enum ReportPage {
                              e.iterations.map(String.init).joined(separator: "/"), e.residual, e.boundaryCondition)),
         ]
         for note in e.notes { rows.append(("Note", note)) }
+        return rows
+    }
+
+    /// The transport properties as table rows.
+    static func transportRows(_ p: DesignProperties) -> [(String, String)] {
+        guard let t = p.transport else { return [("Transport properties", p.transportNote ?? "not computed")] }
+        func axes(_ v: [Double], _ format: String = "%.4g") -> String {
+            zip(["x", "y", "z"], v).map { "\($0) " + String(format: format, $1) }.joined(separator: ", ")
+        }
+        func optionalAxes(_ v: [Double?]) -> String {
+            zip(["x", "y", "z"], v).map { "\($0) " + ($1.map { String(format: "%.4g", $0) } ?? "∞") }.joined(separator: ", ")
+        }
+        var rows: [(String, String)] = [
+            ("Porosity", String(format: "%.4f", t.porosity)),
+            ("Permeability, m²", axes(t.permeabilityM2.values, "%.3e")),
+            ("Permeability, darcy", axes(t.permeabilityDarcy.values, "%.4g")),
+            ("Tortuosity factor τ = ε D₀/D_eff", optionalAxes(t.tortuosityFactor.values)),
+            ("Relative conductivity of the pores (D_eff/D₀)", axes(t.relativeConductivityPores.values)),
+            ("Formation factor", optionalAxes(t.formationFactor.values)),
+            ("Relative conductivity of the solid", axes(t.relativeConductivitySolid.values)),
+            ("Solve", String(format: "%@ on %d×%d×%d (voxel %.3g µm); iterations: pores %@, solid %@, Stokes %@; residual %.1e; %@",
+                             t.mode.rawValue, t.grid[0], t.grid[1], t.grid[2], t.voxelSizeM * 1e6,
+                             t.iterations.conductivityPores.map(String.init).joined(separator: "/"),
+                             t.iterations.conductivitySolid.map(String.init).joined(separator: "/"),
+                             t.iterations.permeability.map(String.init).joined(separator: "/"), t.residual, t.boundaryCondition)),
+        ]
+        for note in t.notes { rows.append(("Note", note)) }
         return rows
     }
 
