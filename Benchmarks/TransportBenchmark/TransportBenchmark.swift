@@ -8,7 +8,9 @@ import Foundation
 ///
 ///   cephalo-forge-transport-bench N [--runs R] [--raw FILE] [--tolerance T] [--fraction F]
 ///                                 [--family F] [--cells C] [--solve conductivity|permeability|both]
-///                                 [--load FILE]
+///                                 [--load FILE] [--factors 1,2]
+/// `--factors` solves the pore space averaged over blocks of each size too (as `fast` does);
+/// permeability is then given in the design's voxels².
 /// `--load` reads an N³ raw UInt8 cell (1 = solid, x fastest) instead of synthesising one.
 /// Prints one JSON line per solve: median seconds, iterations per axis, the diagonal, peak RSS (MB).
 @main
@@ -29,6 +31,7 @@ struct TransportBenchmark {
         var wavelengthPerBox = 8.0
         var solve = "both"
         var loadPath: String?
+        var factors = [1]
         while let flag = arguments.first {
             arguments.removeFirst()
             let value = arguments.isEmpty ? "" : arguments.removeFirst()
@@ -41,6 +44,7 @@ struct TransportBenchmark {
             case "--cells": wavelengthPerBox = Double(value) ?? 8
             case "--solve": solve = value
             case "--load": loadPath = value
+            case "--factors": factors = value.split(separator: ",").compactMap { Int($0) }
             default: break
             }
         }
@@ -68,7 +72,14 @@ struct TransportBenchmark {
         if let rawPath {
             try Data(solid.bits).write(to: URL(fileURLWithPath: rawPath))
         }
-        let pores = VoxelMask(size: solid.size, bits: solid.bits.map { 1 - $0 })
+        let designPores = VoxelMask(size: solid.size, bits: solid.bits.map { 1 - $0 })
+        for factor in factors {
+        var pores = designPores
+        var f = 1
+        while f < factor {
+            pores = pores.halved()
+            f *= 2
+        }
         let porosity = Double(pores.count) / Double(pores.size.count)
         if solve == "conductivity" || solve == "both" {
             var times: [Double] = []
@@ -82,7 +93,7 @@ struct TransportBenchmark {
             }
             let k = (0..<3).map { result!.conductivity[4 * $0] }
             let tau = k.map { porosity / $0 }
-            print("{\"solve\": \"conductivity\", \"n\": \(n), \"family\": \"\(family)\", \"porosity\": \(porosity), \"median_s\": \(times.sorted()[times.count / 2]), \"iterations\": \(result!.solves.map(\.iterations)), \"relative_conductivity\": \(k), \"tortuosity_factor\": \(tau), \"peak_rss_mb\": \(peakRSSMB())}")
+            print("{\"solve\": \"conductivity\", \"n\": \(n), \"family\": \"\(family)\", \"factor\": \(factor), \"porosity\": \(porosity), \"median_s\": \(times.sorted()[times.count / 2]), \"iterations\": \(result!.solves.map(\.iterations)), \"relative_conductivity\": \(k), \"tortuosity_factor\": \(tau), \"peak_rss_mb\": \(peakRSSMB())}")
         }
         if solve == "permeability" || solve == "both" {
             var times: [Double] = []
@@ -94,8 +105,10 @@ struct TransportBenchmark {
                 result = solver.solve()
                 times.append(Date().timeIntervalSince(start))
             }
-            let k = (0..<3).map { result!.permeability[4 * $0] }
-            print("{\"solve\": \"permeability\", \"n\": \(n), \"family\": \"\(family)\", \"porosity\": \(porosity), \"median_s\": \(times.sorted()[times.count / 2]), \"iterations\": \(result!.solves.map(\.iterations)), \"permeability_voxel2\": \(k), \"tensor\": \(result!.permeability), \"peak_rss_mb\": \(peakRSSMB())}")
+            let scale = Double(factor * factor)
+            let k = (0..<3).map { result!.permeability[4 * $0] * scale }
+            print("{\"solve\": \"permeability\", \"n\": \(n), \"family\": \"\(family)\", \"factor\": \(factor), \"porosity\": \(porosity), \"median_s\": \(times.sorted()[times.count / 2]), \"iterations\": \(result!.solves.map(\.iterations)), \"permeability_voxel2\": \(k), \"tensor\": \(result!.permeability.map { $0 * scale }), \"peak_rss_mb\": \(peakRSSMB())}")
+        }
         }
     }
 }

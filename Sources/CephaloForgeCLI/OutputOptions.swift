@@ -8,7 +8,8 @@ struct OutputOptions: ParsableArguments {
     var format = "stl"
 
     @Option(name: .long, help: ArgumentHelp(
-        "Volume files of the level set for analysis tools: nrrd (volume.nhdr + volume.raw), vti.", valueName: "list"))
+        "Volume files of the level set for analysis tools: nrrd (volume.nhdr + volume.raw), vti; with properties "
+            + "on, also the flow speed under a pressure gradient along each axis (flow_speed_x.nhdr …).", valueName: "list"))
     var volume: String?
 
     @Flag(name: .long, help: "Also write slices16/: 16-bit PNG slices of the level set.")

@@ -24,6 +24,11 @@ struct PropertiesCommand: ParsableCommand {
             + "the recipe's by default.", valueName: "name|json"))
     var material: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also write the flow speed under a pressure gradient along each axis as volumes: nrrd "
+            + "(flow_speed_x.nhdr + .raw …), vti.", valueName: "list"))
+    var volume: String?
+
     @Flag(name: .long, help: "No progress bar on stderr.")
     var quiet = false
 
@@ -33,6 +38,9 @@ struct PropertiesCommand: ParsableCommand {
         }
         if let material {
             do { _ = try RecipeOptions.material(material) } catch { throw ValidationError("--material: \(error)") }
+        }
+        if let volume {
+            do { _ = try VolumeFormat.list(volume) } catch { throw ValidationError("--volume: \(error)") }
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -45,6 +53,7 @@ struct PropertiesCommand: ParsableCommand {
             let design = try DesignFolder(URL(fileURLWithPath: folder))
             let mode = PropertyMode(rawValue: properties.lowercased()) ?? .fast
             let properties = try design.updateProperties(mode: mode, material: try material.map(RecipeOptions.material),
+                                                         volumeFormats: try volume.map(VolumeFormat.list) ?? [],
                                                          progress: ProgressReporter(quiet: quiet))
             print("wrote " + design.layout.metricsURL.path)
             if let line = Summary.propertiesLine(properties) { print(line) }

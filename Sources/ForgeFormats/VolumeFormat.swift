@@ -13,19 +13,24 @@ public enum VolumeFormat: String, CaseIterable, Sendable {
     public static func list(_ text: String) throws -> [VolumeFormat] { try formatList(text) }
 
     /// The files `write` makes, the first being the one tools open.
-    public var fileNames: [String] {
+    public var fileNames: [String] { fileNames(base: "volume") }
+
+    /// The files `write(_:into:base:…)` makes for `base`.
+    public func fileNames(base: String) -> [String] {
         switch self {
-        case .nrrd: ["volume.nhdr", "volume.raw"]
-        case .vti: ["volume.vti"]
+        case .nrrd: [base + ".nhdr", base + ".raw"]
+        case .vti: [base + ".vti"]
         }
     }
 
-    /// Writes `field` into `folder`.
-    public func write(_ field: ScalarGrid, into folder: URL) throws {
-        let url = folder.appendingPathComponent(fileNames[0])
+    /// Writes `field` into `folder` as `base` (volume.nhdr, volume.vti…): `quantity` names the
+    /// values (VTK's array name) and `comment` describes them in the NRRD header.
+    public func write(_ field: ScalarGrid, into folder: URL, base: String = "volume", quantity: String = "level_set",
+                      comment: String = "CephaloForge level set: solid where > 0, millimetres") throws {
+        let url = folder.appendingPathComponent(fileNames(base: base)[0])
         switch self {
-        case .nrrd: try NRRDVolume.write(field, header: url)
-        case .vti: try VTIVolume.write(field, to: url)
+        case .nrrd: try NRRDVolume.write(field, header: url, comment: comment)
+        case .vti: try VTIVolume.write(field, to: url, quantity: quantity)
         }
     }
 }
@@ -34,13 +39,14 @@ public enum VolumeFormat: String, CaseIterable, Sendable {
 /// ITK, SimpleITK and 3D Slicer (which reads STL models as LPS too) place voxel (i, j, k) at
 /// ((i + ½)h, (j + ½)h, (k + ½)h) mm: on the mesh's coordinates, with no axis mirrored.
 public enum NRRDVolume {
-    public static func write(_ field: ScalarGrid, header: URL) throws {
+    public static func write(_ field: ScalarGrid, header: URL,
+                             comment: String = "CephaloForge level set: solid where > 0, millimetres") throws {
         let rawURL = header.deletingPathExtension().appendingPathExtension("raw")
         let s = field.size, h = field.voxelSizeMM
         try FloatFile.write(field.values, to: rawURL)
         let text = """
             NRRD0004
-            # CephaloForge level set: solid where > 0, millimetres
+            # \(comment)
             type: float
             dimension: 3
             sizes: \(s.nx) \(s.ny) \(s.nz)
@@ -81,15 +87,15 @@ public enum NRRDVolume {
 
 /// VTK XML ImageData (`.vti`) with raw appended Float32 point data.
 public enum VTIVolume {
-    public static func write(_ field: ScalarGrid, to url: URL) throws {
+    public static func write(_ field: ScalarGrid, to url: URL, quantity: String = "level_set") throws {
         let s = field.size, h = field.voxelSizeMM
         let xml = """
             <?xml version="1.0"?>
             <VTKFile type="ImageData" version="1.0" byte_order="LittleEndian" header_type="UInt64">
               <ImageData WholeExtent="0 \(s.nx - 1) 0 \(s.ny - 1) 0 \(s.nz - 1)" Origin="\(h / 2) \(h / 2) \(h / 2)" Spacing="\(h) \(h) \(h)">
                 <Piece Extent="0 \(s.nx - 1) 0 \(s.ny - 1) 0 \(s.nz - 1)">
-                  <PointData Scalars="level_set">
-                    <DataArray type="Float32" Name="level_set" NumberOfComponents="1" format="appended" offset="0"/>
+                  <PointData Scalars="\(quantity)">
+                    <DataArray type="Float32" Name="\(quantity)" NumberOfComponents="1" format="appended" offset="0"/>
                   </PointData>
                 </Piece>
               </ImageData>

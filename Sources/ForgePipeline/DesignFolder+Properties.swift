@@ -7,7 +7,8 @@ extension DesignFolder {
     /// Computes (or recomputes) the design's properties from its slices, in `material` when
     /// given (the recipe's otherwise), and writes them into metrics.json — and the material
     /// into recipe.json — each replaced whole; report.html is redrawn when there is one.
-    public func updateProperties(mode: PropertyMode, material: SolidMaterial? = nil,
+    /// With `volumeFormats`, the flow speed along each axis is written beside them (`FlowVolumes`).
+    public func updateProperties(mode: PropertyMode, material: SolidMaterial? = nil, volumeFormats: [VolumeFormat] = [],
                                  progress: ProgressReporter = ProgressReporter(quiet: true)) throws -> DesignProperties? {
         var recipe = self.recipe
         if let material {
@@ -18,7 +19,13 @@ extension DesignFolder {
                                          mode: mode)
         let mask = try mask()
         let start = Date()
-        let properties = try DesignProperties.compute(mask: mask, recipe: recipe, mode: mode, progress: progress)
+        var flowError: Error?
+        let folder = layout.folder
+        let flow: ((Int, ScalarGrid) -> Void)? = volumeFormats.isEmpty ? nil : { axis, speed in
+            do { try FlowVolumes.write(speed, axis: axis, formats: volumeFormats, into: folder) } catch { flowError = error }
+        }
+        let properties = try DesignProperties.compute(mask: mask, recipe: recipe, mode: mode, flow: flow, progress: progress)
+        if let flowError { throw flowError }
         progress.finish()
         var metrics = self.metrics
         metrics.properties = properties

@@ -183,9 +183,20 @@ public enum DesignGenerator {
             try AtomicFile.write(Data(DesignImages.imagePlot(picture, structure: structure.twoPoint).utf8),
                                  to: stage.staged.folder.appendingPathComponent(DesignImages.imageTwoPointPlot))
         }
+        var flowError: Error?
+        var wroteFlow = false
         let properties = try timed("properties") {
-            try DesignProperties.compute(mask: mask, recipe: recipe, mode: options.properties, progress: progress)
+            let formats = options.volumeFormats
+            let flow: ((Int, ScalarGrid) -> Void)? = formats.isEmpty ? nil : { axis, speed in
+                do {
+                    try FlowVolumes.write(speed, axis: axis, formats: formats, into: staged.folder)
+                    wroteFlow = true
+                } catch { flowError = error }
+            }
+            return try DesignProperties.compute(mask: mask, recipe: recipe, mode: options.properties, flow: flow,
+                                                progress: progress)
         }
+        if let flowError { throw flowError }
         timings["total"] = Date().timeIntervalSince(started)
 
         let box = partExtent.x * partExtent.y * partExtent.z
@@ -250,6 +261,7 @@ public enum DesignGenerator {
         return DesignResult(layout: stage.final, recipe: recipe, metrics: metrics, sliceCount: gridSize.nz,
                             meshFiles: !hasMesh ? [] : options.meshFormats.map(\.fileName),
                             dataFiles: options.volumeFormats.flatMap(\.fileNames)
+                                + (wroteFlow ? FlowVolumes.fileNames(options.volumeFormats) : [])
                                 + (options.sixteenBitSlices ? [OutputLayout.slices16 + "/"] : [])
                                 + (options.printerStack == nil ? [] : [OutputLayout.printerSlices]),
                             imageFiles: pictures.renders + pictures.others

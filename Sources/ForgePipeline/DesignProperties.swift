@@ -1,4 +1,5 @@
 import ForgeCore
+import ForgeFormats
 import ForgeMorphology
 import ForgeProperties
 import Foundation
@@ -37,7 +38,10 @@ public struct DesignProperties: Codable, Equatable, Sendable {
 
     /// Computes the properties of `mask` (the whole part, tiles included) for `recipe`; nil when
     /// `mode` is off. A tiled part is solved on one cell: tiles of a periodic cell have its stiffness.
+    /// With `flow`, the flow speed under a pressure gradient along each axis is handed to it
+    /// (see `TransportProperties.compute`).
     public static func compute(mask: VoxelMask, recipe: Recipe, mode: PropertyMode,
+                               flow: ((_ axis: Int, _ speed: ScalarGrid) -> Void)? = nil,
                                progress: ProgressReporter) throws -> DesignProperties? {
         guard mode != .off else { return nil }
         guard !mask.size.isPlanar else {
@@ -69,13 +73,34 @@ public struct DesignProperties: Codable, Equatable, Sendable {
         }
         let weights = [0.05, 0.05, 0.9]
         let transport = TransportProperties.compute(mask: cell, voxelMM: recipe.voxelSizeMM, mode: mode,
-                                                    periodic: recipe.isPeriodic) { stage, axis, residual in
+                                                    periodic: recipe.isPeriodic, flow: flow) { stage, axis, residual in
             let done = min(1, max(0, log(residual) / log(1e-3)))
             let before = weights[..<stage].reduce(0, +)
             progress.update("properties", 0.5 + 0.5 * (before + weights[stage] * (Double(axis) + done) / 3))
         }
         progress.update("properties", 1)
         return DesignProperties(elastic: elastic, transport: transport)
+    }
+}
+
+/// The flow-speed volumes `--volume` writes beside the level set.
+public enum FlowVolumes {
+    /// `flow_speed_x`, `flow_speed_y`, `flow_speed_z`.
+    public static func base(axis: Int) -> String { "flow_speed_" + ["x", "y", "z"][axis] }
+
+    /// The files `write` makes for `formats`.
+    public static func fileNames(_ formats: [VolumeFormat]) -> [String] {
+        (0..<3).flatMap { axis in formats.flatMap { $0.fileNames(base: base(axis: axis)) } }
+    }
+
+    /// Writes one axis's flow speed in each format into `folder`.
+    public static func write(_ speed: ScalarGrid, axis: Int, formats: [VolumeFormat], into folder: URL) throws {
+        let name = ["x", "y", "z"][axis]
+        for format in formats {
+            try format.write(speed, into: folder, base: base(axis: axis), quantity: "flow_speed_\(name)",
+                             comment: "CephaloForge flow speed at voxel centres under a pressure gradient along \(name): "
+                                + "m^2 per unit (-grad p / viscosity); its mean along \(name) is the permeability k_\(name)\(name)")
+        }
     }
 }
 

@@ -22,6 +22,10 @@ public struct StokesPermeability: Sendable {
         /// 3 × 3, row-major, in voxel² (multiply by the voxel edge squared for m²).
         public var permeability: [Double]
         public var solves: [Solve]
+        /// With `keepFlow`: per solved axis, the flow speed at each voxel centre (the face
+        /// velocities averaged to the centre), in voxel² per unit gradient — its mean over the
+        /// cell along the load is that axis's permeability.
+        public var speed: [[Float]] = []
     }
 
     /// 1 where the voxel is pore (fluid).
@@ -30,6 +34,8 @@ public struct StokesPermeability: Sendable {
     public var maxIterations: Int
     /// The last step may change the load axis's permeability by at most this share of it.
     public var settling = 1e-3
+    /// Keep the velocity field (12 more floats per voxel) and return the flow speed.
+    public var keepFlow = false
 
     public init(pores: VoxelMask, tolerance: Double = 1e-3, maxIterations: Int = 3000) {
         self.pores = pores
@@ -51,6 +57,13 @@ public struct StokesPermeability: Sendable {
         let v = vector()
         var tensor = [Double](repeating: 0, count: 9)
         var solves: [Solve] = []
+        var speeds: [[Float]] = []
+        // With keepFlow: the velocity x and MINRES's last three directions w, w1, w2.
+        let flowCount = keepFlow ? count : 0
+        let velocity = (0..<3).map { _ in FloatBuffer(count: flowCount) }
+        var w = (0..<3).map { _ in FloatBuffer(count: flowCount) }
+        var w1 = (0..<3).map { _ in FloatBuffer(count: flowCount) }
+        var w2 = (0..<3).map { _ in FloatBuffer(count: flowCount) }
 
         func precondition(_ r: [FloatBuffer], into z: [FloatBuffer]) {
             for a in 0..<3 { multigrid[a].apply(r[a], into: z[a]) }
@@ -73,6 +86,7 @@ public struct StokesPermeability: Sendable {
             var iterations = 0
             var relative = beta1 > 0 ? 1.0 : 0.0
             var meanX = [0.0, 0.0, 0.0]
+            if keepFlow { for b in velocity + w + w1 + w2 { b.zero() } }
             if beta1 > 0 {
                 for a in 0..<4 { r2[a].copy(from: r1[a]) }
                 var meanY = (0..<3).map { mean(y[$0]) }
@@ -111,6 +125,22 @@ public struct StokesPermeability: Sendable {
                     meanW2 = meanW
                     meanW = (0..<3).map { (meanV[$0] - oldeps * meanW1[$0] - delta * meanW2[$0]) / gamma }
                     for a in 0..<3 { meanX[a] += phi * meanW[a] }
+                    if keepFlow {
+                        // w ← (v − ε w1 − δ w2)/γ with w1, w2 the two before; x += φ w.
+                        (w1, w2, w) = (w2, w, w1)
+                        for a in 0..<3 {
+                            let ws = w[a].sendable, vs = v[a].sendable, a1 = w1[a].sendable, a2 = w2[a].sendable
+                            let xs = velocity[a].sendable
+                            let (e, d, g, f) = (Float(oldeps), Float(delta), Float(1 / gamma), Float(phi))
+                            parallelForRanges(count, minimumChunk: 1 << 15) { range in
+                                for i in range {
+                                    let next = (vs[i] - e * a1[i] - d * a2[i]) * g
+                                    ws[i] = next
+                                    xs[i] += f * next
+                                }
+                            }
+                        }
+                    }
                     relative = phibar / beta1
                     progress(axis, iterations, relative)
                     let step = abs(phi * meanW[axis])
@@ -119,8 +149,27 @@ public struct StokesPermeability: Sendable {
                 }
             }
             for i in 0..<3 { tensor[3 * i + axis] = meanX[i] }
+            if keepFlow { speeds.append(centreSpeed(velocity)) }
             solves.append(Solve(iterations: iterations, residual: relative, converged: relative <= tolerance))
         }
-        return Result(permeability: tensor, solves: solves)
+        return Result(permeability: tensor, solves: solves, speed: speeds)
+    }
+
+    /// |u| at voxel centres, each component the mean of the two faces around the centre.
+    private func centreSpeed(_ u: [FloatBuffer]) -> [Float] {
+        let grid = PeriodicIndex(pores.size)
+        return [Float](unsafeUninitializedCapacity: pores.size.count) { out, initialised in
+            let o = SendablePointer(out.baseAddress!)
+            let u0 = u[0].sendable, u1 = u[1].sendable, u2 = u[2].sendable
+            parallelForRanges(pores.size.count, minimumChunk: 1 << 15) { range in
+                for i in range {
+                    let x = 0.5 * (u0[i] + u0[grid.previous(i, 0)])
+                    let y = 0.5 * (u1[i] + u1[grid.previous(i, 1)])
+                    let z = 0.5 * (u2[i] + u2[grid.previous(i, 2)])
+                    o[i] = (x * x + y * y + z * z).squareRoot()
+                }
+            }
+            initialised = pores.size.count
+        }
     }
 }

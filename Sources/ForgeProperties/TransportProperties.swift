@@ -102,9 +102,12 @@ public struct TransportProperties: Codable, Equatable, Sendable {
 
     /// Computes the transport properties of `mask` (solid = 1) with voxels `voxelMM` wide.
     /// `periodic` as for `ElasticProperties.compute`; `gridLimit` is the largest grid edge a
-    /// `fast` solve runs on. A planar mask is a precondition failure.
+    /// `fast` solve runs on; `flow`, when given, receives the flow speed for a pressure gradient
+    /// along each axis (m² per unit −∇p/μ, on the solve's grid). A planar mask is a
+    /// precondition failure.
     public static func compute(mask: VoxelMask, voxelMM: Double, mode: PropertyMode, periodic: Bool,
                                gridLimit: Int = fastGridLimit,
+                               flow: ((_ axis: Int, _ speed: ScalarGrid) -> Void)? = nil,
                                progress: (_ stage: Int, _ axis: Int, _ residual: Double) -> Void = { _, _, _ in })
         -> TransportProperties {
         precondition(mode != .off && !mask.size.isPlanar)
@@ -127,9 +130,18 @@ public struct TransportProperties: Codable, Equatable, Sendable {
 
         let poreConduction = ConductivityHomogenisation(phase: pores).solve { axis, _, r in progress(0, axis, r) }
         let solidConduction = ConductivityHomogenisation(phase: solid).solve { axis, _, r in progress(1, axis, r) }
-        let flow = StokesPermeability(pores: pores).solve { axis, _, r in progress(2, axis, r) }
+        var stokes = StokesPermeability(pores: pores)
+        stokes.keepFlow = flow != nil
+        let solved = stokes.solve { axis, _, r in progress(2, axis, r) }
 
         let voxelM = voxelMM * Double(factor) * 1e-3
+        if let flow {
+            // In m² per unit drive (−∇p/μ): the field's mean along the load is the permeability.
+            let scale = Float(voxelM * voxelM)
+            for (axis, speed) in solved.speed.enumerated() {
+                flow(axis, ScalarGrid(size: pores.size, voxelSizeMM: voxelMM * Double(factor), values: speed.map { $0 * scale }))
+            }
+        }
         var notes: [String] = []
         func diagonal(_ t: [Double], percolates: [Bool]) -> [Double] {
             (0..<3).map { percolates[$0] ? max(t[4 * $0], 0) : 0 }
@@ -139,7 +151,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
         }
         let kPores = diagonal(poreConduction.conductivity, percolates: poresPercolate)
         let kSolid = diagonal(solidConduction.conductivity, percolates: solidPercolates)
-        let permeability = diagonal(flow.permeability, percolates: poresPercolate).map { $0 * voxelM * voxelM }
+        let permeability = diagonal(solved.permeability, percolates: poresPercolate).map { $0 * voxelM * voxelM }
         for (a, name) in ["x", "y", "z"].enumerated() where !poresPercolate[a] {
             notes.append("the pores do not connect through the cell along \(name): no flow or diffusion that way "
                 + "(permeability and conductivity 0, tortuosity factor infinite, written as null)")
@@ -155,7 +167,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
         }
         let solves = poreConduction.solves.map { ($0.converged, $0.residual, $0.iterations) }
             + solidConduction.solves.map { ($0.converged, $0.residual, $0.iterations) }
-            + flow.solves.map { ($0.converged, $0.residual, $0.iterations) }
+            + solved.solves.map { ($0.converged, $0.residual, $0.iterations) }
         let converged = solves.allSatisfy(\.0)
         if !converged {
             notes.append("a solve stopped at \(solves.map(\.2).max() ?? 0) iterations before reaching its tolerance")
@@ -171,7 +183,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
             formationFactor: OptionalAxes(kPores.map { $0 > 0 ? 1 / $0 : nil }),
             permeabilityM2: Axes(permeability),
             permeabilityDarcy: Axes(permeability.map { $0 / darcy }),
-            permeabilityTensorM2: matrix(flow.permeability, percolates: poresPercolate, scale: voxelM * voxelM),
+            permeabilityTensorM2: matrix(solved.permeability, percolates: poresPercolate, scale: voxelM * voxelM),
             poresPercolate: poresPercolate,
             solidPercolates: solidPercolates,
             boundaryCondition: periodic ? "periodic (the design is a unit cell)" : "periodic (assumed)",
@@ -180,7 +192,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
             coarsening: factor,
             iterations: Iterations(conductivityPores: poreConduction.solves.map(\.iterations),
                                    conductivitySolid: solidConduction.solves.map(\.iterations),
-                                   permeability: flow.solves.map(\.iterations)),
+                                   permeability: solved.solves.map(\.iterations)),
             residual: solves.map(\.1).max() ?? 0,
             converged: converged,
             notes: notes)

@@ -80,6 +80,29 @@ struct TransportPropertiesTests {
         #expect(after.mode == .full)
     }
 
+    @Test("--volume writes the flow speed along each axis: zero in the solid, readable as NRRD and VTI")
+    func flowVolumes() throws {
+        var recipe = Recipe()
+        recipe.size = GridSize(cube: 24)
+        recipe.wavelengthMM = recipe.extentMM / 2
+        let folder = TestSupport.temporaryFolder()
+        var options = DesignOptions(volumeFormats: [.nrrd, .vti])
+        options.images = ImageOptions(enabled: false)
+        let result = try DesignGenerator.generate(recipe, into: OutputLayout(folder: folder), options: options)
+        #expect(result.dataFiles.contains("flow_speed_z.nhdr") && result.dataFiles.contains("flow_speed_x.vti"))
+        let mask = try DesignFolder(folder).mask()
+        let k = try #require(result.metrics.properties?.transport?.permeabilityM2)
+        for (axis, name) in ["x", "y", "z"].enumerated() {
+            let speed = try NRRDVolume.read(header: folder.appendingPathComponent("flow_speed_\(name).nhdr"))
+            let same = try VTIVolume.read(folder.appendingPathComponent("flow_speed_\(name).vti"))
+            #expect(speed.values == same.values && speed.size == recipe.size)
+            #expect(zip(mask.bits, speed.values).allSatisfy { $0 == 0 || $1 == 0 }, "no flow in the solid")
+            let mean = speed.values.reduce(0.0) { $0 + Double($1) } / Double(speed.values.count)
+            // |u| ≥ the velocity along the load, whose mean is the permeability.
+            #expect(mean >= k.values[axis] * (1 - 1e-4) && mean < 3 * k.values[axis])
+        }
+    }
+
     @Test("A 2D field says flow is not defined")
     func planar() throws {
         var plate = Recipe()
