@@ -61,7 +61,7 @@ final class StokesSystem: @unchecked Sendable {
     /// out ← K v, for v and out of four parts (u_x, u_y, u_z, p).
     func apply(_ v: [FloatBuffer], into out: [FloatBuffer]) {
         for a in 0..<3 {
-            velocity[a].sweep(v[a], ApplyKernel(x: v[a].sendable, d: velocity[a].diagonal.sendable, out: out[a].sendable))
+            velocity[a].sweep(v[a], ApplyKernel(x: v[a].sendable, out: out[a].sendable))
         }
         let nx = size.nx
         let u0 = v[0].sendable, u1 = v[1].sendable, u2 = v[2].sendable, p = v[3].sendable

@@ -97,8 +97,9 @@ struct CLITests {
         let files = Set(Self.files(in: out))
         #expect(files.isSuperset(of: ["model.stl", "model.3mf", "model.ply", "volume.nhdr", "volume.raw", "volume.vti",
                                       "printer_slices.zip"]))
+        let flow = ["x", "y", "z"].map { "flow_speed_\($0).nhdr, flow_speed_\($0).raw, flow_speed_\($0).vti, " }.joined()
         #expect(r.stdout.contains("files: recipe.json, model.stl, model.3mf, model.ply, slices/ (32 PNG), metrics.json, "
-            + "volume.nhdr, volume.raw, volume.vti, printer_slices.zip"), "\(r.stdout)")
+            + "volume.nhdr, volume.raw, volume.vti, " + flow + "printer_slices.zip"), "\(r.stdout)")
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as! [String: Any]
         #expect((metrics["triangles"] as! Int) <= 20000)
         #expect(metrics["watertight"] as? Bool == true && metrics["mesh_shells"] as? Int == 1)
