@@ -12,18 +12,21 @@ public enum MemoryBudget {
         Double(size.nx) * Double(size.ny) * Double(size.nz) * bytesPerSample + 64 * 1_048_576
     }
 
-    /// Bytes per voxel of the largest property solve (the elastic one holds 18 floats per
-    /// voxel; the Stokes one, with its multigrid, about 45) and its masks.
-    public static let propertyBytesPerSample = max(76.0, TransportProperties.bytesPerVoxel(mode: .full))
+    /// Bytes per voxel of the largest property solve's grid (the elastic one holds 18 floats
+    /// per voxel; the Stokes one, with its multigrid and a kept velocity field, about 57) and
+    /// its masks.
+    public static let propertyBytesPerSample = max(76.0, TransportProperties.bytesPerVoxel)
 
-    /// Throws `PipelineError.propertiesTooLarge` when a `full` property solve of the cell
-    /// `size` would not fit in physical memory.
+    /// Throws `PipelineError.propertiesTooLarge` when the property solves of the cell `size`
+    /// in `mode` (on the grid that mode solves) would not fit in physical memory.
     public static func checkProperties(_ size: GridSize, mode: PropertyMode,
                                        physicalBytes: UInt64 = ProcessInfo.processInfo.physicalMemory) throws {
-        guard mode == .full else { return }
-        let needed = Double(size.nx) * Double(size.ny) * Double(size.nz) * propertyBytesPerSample + 64 * 1_048_576
+        guard mode != .off else { return }
+        let f = Double(mode.coarsening(of: size))
+        let voxels = Double(size.nx) * Double(size.ny) * Double(size.nz) / (f * f * f)
+        let needed = voxels * propertyBytesPerSample + 64 * 1_048_576
         guard needed <= Double(physicalBytes) * 0.9 else {
-            throw PipelineError.propertiesTooLarge(size: size.description, neededGiB: needed / 1_073_741_824,
+            throw PipelineError.propertiesTooLarge(size: size.description, mode: mode.rawValue, neededGiB: needed / 1_073_741_824,
                                                    availableGiB: Double(physicalBytes) / 1_073_741_824)
         }
     }

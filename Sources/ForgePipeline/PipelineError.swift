@@ -1,7 +1,7 @@
 /// Why a design could not be made.
 public enum PipelineError: Error, CustomStringConvertible {
     case tooLarge(size: String, neededGiB: Double, availableGiB: Double)
-    case propertiesTooLarge(size: String, neededGiB: Double, availableGiB: Double)
+    case propertiesTooLarge(size: String, mode: String, neededGiB: Double, availableGiB: Double)
     case outputNotWritable(path: String, reason: String)
     case emptySolid
     case noThicknessMap
@@ -16,9 +16,11 @@ public enum PipelineError: Error, CustomStringConvertible {
         case let .tooLarge(size, needed, available):
             return String(format: "size %@ needs about %.1f GiB but this machine has %.1f GiB: choose a smaller --size",
                           size, needed, available)
-        case let .propertiesTooLarge(size, needed, available):
-            return String(format: "a full-resolution property solve at %@ needs about %.1f GiB but this machine has %.1f GiB: use --properties fast",
-                          size, needed, available)
+        case let .propertiesTooLarge(size, mode, needed, available):
+            let remedy = mode == "full" ? "use --properties fast (or off)"
+                : "use --properties off, or a size that halves evenly to 128 per axis (fast mode averages only such grids)"
+            return String(format: "the property solves of a %@ cell (--properties %@) need about %.1f GiB but this machine has %.1f GiB: %@",
+                          size, mode, needed, available, remedy)
         case let .outputNotWritable(path, reason):
             return "cannot write to \(path): \(reason); choose a writable folder with --out"
         case .emptySolid:

@@ -72,7 +72,7 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
 
     /// The largest grid edge a `fast` solve runs on; larger designs are averaged over 2 × 2 × 2
     /// blocks until they fit.
-    public static let fastGridLimit = 128
+    public static let fastGridLimit = PropertyMode.fastGridLimit
 
     /// The relative residual a design's solve stops at (with each modulus settled).
     public static let defaultTolerance = 1e-3
@@ -84,12 +84,7 @@ public struct ElasticProperties: Codable, Equatable, Sendable {
                                tolerance: Double = defaultTolerance,
                                progress: (Int, Int, Double) -> Void = { _, _, _ in }) throws -> ElasticProperties {
         precondition(mode != .off && !mask.size.isPlanar)
-        var factor = 1
-        if mode == .fast {
-            let s = mask.size
-            while max(s.nx, s.ny, s.nz) / factor > fastGridLimit,
-                  s.nx % (2 * factor) == 0, s.ny % (2 * factor) == 0, s.nz % (2 * factor) == 0 { factor *= 2 }
-        }
+        let factor = mode.coarsening(of: mask.size)
         let cell = factor == 1 ? CoarseCell(mask: mask) : CoarseCell(mask: mask, factor: factor)
         let result = try ElasticHomogenisation(moduli: cell.moduli(material: material), tolerance: tolerance)
             .solve(progress: progress)

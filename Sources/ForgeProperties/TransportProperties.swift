@@ -98,7 +98,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
     /// The largest grid edge a `fast` solve runs on; larger designs are solved on the pore
     /// space averaged over 2 × 2 × 2 blocks (a coarse voxel is pore when at least half its
     /// block is) until they fit.
-    public static let fastGridLimit = 128
+    public static let fastGridLimit = PropertyMode.fastGridLimit
 
     /// Computes the transport properties of `mask` (solid = 1) with voxels `voxelMM` wide.
     /// `periodic` as for `ElasticProperties.compute`; `gridLimit` is the largest grid edge a
@@ -111,12 +111,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
                                progress: (_ stage: Int, _ axis: Int, _ residual: Double) -> Void = { _, _, _ in })
         -> TransportProperties {
         precondition(mode != .off && !mask.size.isPlanar)
-        var factor = 1
-        if mode == .fast {
-            let s = mask.size
-            while max(s.nx, s.ny, s.nz) / factor > gridLimit,
-                  s.nx % (2 * factor) == 0, s.ny % (2 * factor) == 0, s.nz % (2 * factor) == 0 { factor *= 2 }
-        }
+        let factor = mode.coarsening(of: mask.size, limit: gridLimit)
         var pores = VoxelMask(size: mask.size, bits: mask.bits.map { 1 &- ($0 & 1) })
         var f = 1
         while f < factor {
@@ -198,8 +193,7 @@ public struct TransportProperties: Codable, Equatable, Sendable {
             notes: notes)
     }
 
-    /// Bytes per voxel a solve of `mode` holds at its peak (the Stokes solve, the largest).
-    public static func bytesPerVoxel(mode: PropertyMode) -> Double {
-        4 * StokesPermeability.floatsPerVoxel + 8
-    }
+    /// Bytes per voxel of the solve's grid at its peak: the Stokes solve, the largest, with
+    /// its velocity field kept (for `--volume`), and the masks.
+    public static let bytesPerVoxel = 4 * (StokesPermeability.floatsPerVoxel + 12) + 8
 }

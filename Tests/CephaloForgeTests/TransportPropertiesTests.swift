@@ -103,6 +103,24 @@ struct TransportPropertiesTests {
         }
     }
 
+    @Test("The memory check counts the grid each mode solves on")
+    func memoryCheck() throws {
+        let gib: UInt64 = 1 << 30
+        // 256³ in fast mode solves 128³ (about 0.4 GiB); in full mode 256³ (about 3.5 GiB).
+        try MemoryBudget.checkProperties(GridSize(cube: 256), mode: .fast, physicalBytes: 2 * gib)
+        #expect(throws: PipelineError.self) {
+            try MemoryBudget.checkProperties(GridSize(cube: 256), mode: .full, physicalBytes: 2 * gib)
+        }
+        // An odd grid cannot be averaged, so fast mode solves all of it and says what to do.
+        do {
+            try MemoryBudget.checkProperties(GridSize(cube: 257), mode: .fast, physicalBytes: 2 * gib)
+            Issue.record("a 257³ fast solve should not fit in 2 GiB")
+        } catch let error as PipelineError {
+            #expect("\(error)".contains("halves evenly"))
+        }
+        try MemoryBudget.checkProperties(GridSize(cube: 4096), mode: .off, physicalBytes: gib)
+    }
+
     @Test("A 2D field says flow is not defined")
     func planar() throws {
         var plate = Recipe()
