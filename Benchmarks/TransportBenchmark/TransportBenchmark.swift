@@ -74,43 +74,48 @@ struct TransportBenchmark {
         }
         let designPores = VoxelMask(size: solid.size, bits: solid.bits.map { 1 - $0 })
         for factor in factors {
-        var pores = designPores
-        var f = 1
-        while f < factor {
-            pores = pores.halved()
-            f *= 2
-        }
-        let porosity = Double(pores.count) / Double(pores.size.count)
-        if solve == "conductivity" || solve == "both" {
-            var times: [Double] = []
-            var result: ConductivityHomogenisation.Result?
-            for _ in 0..<runs {
-                let start = Date()
-                var solver = ConductivityHomogenisation(phase: pores)
-                if let tolerance { solver.tolerance = tolerance }
-                result = solver.solve()
-                times.append(Date().timeIntervalSince(start))
+            var pores = designPores
+            var f = 1
+            while f < factor {
+                pores = pores.halved()
+                f *= 2
             }
-            let k = (0..<3).map { result!.conductivity[4 * $0] }
-            let tau = k.map { porosity / $0 }
-            print("{\"solve\": \"conductivity\", \"n\": \(n), \"family\": \"\(family)\", \"factor\": \(factor), \"porosity\": \(porosity), \"median_s\": \(times.sorted()[times.count / 2]), \"iterations\": \(result!.solves.map(\.iterations)), \"relative_conductivity\": \(k), \"tortuosity_factor\": \(tau), \"peak_rss_mb\": \(peakRSSMB())}")
-        }
-        if solve == "permeability" || solve == "both" {
-            var times: [Double] = []
-            var result: StokesPermeability.Result?
-            for _ in 0..<runs {
-                let start = Date()
-                var solver = StokesPermeability(pores: pores)
-                if let tolerance { solver.tolerance = tolerance }
-                result = solver.solve()
-                times.append(Date().timeIntervalSince(start))
+            let porosity = Double(pores.count) / Double(pores.size.count)
+            let head = "\"n\": \(n), \"family\": \"\(family)\", \"factor\": \(factor), \"porosity\": \(porosity)"
+            if solve == "conductivity" || solve == "both" {
+                let (seconds, result) = median(runs) { () -> ConductivityHomogenisation.Result in
+                    var solver = ConductivityHomogenisation(phase: pores)
+                    if let tolerance { solver.tolerance = tolerance }
+                    return solver.solve()
+                }
+                let k = (0..<3).map { result.conductivity[4 * $0] }
+                print("{\"solve\": \"conductivity\", \(head), \"median_s\": \(seconds), \"iterations\": \(result.solves.map(\.iterations)), \"relative_conductivity\": \(k), \"tortuosity_factor\": \(k.map { porosity / $0 }), \"peak_rss_mb\": \(peakRSSMB())}")
             }
-            let scale = Double(factor * factor)
-            let k = (0..<3).map { result!.permeability[4 * $0] * scale }
-            print("{\"solve\": \"permeability\", \"n\": \(n), \"family\": \"\(family)\", \"factor\": \(factor), \"porosity\": \(porosity), \"median_s\": \(times.sorted()[times.count / 2]), \"iterations\": \(result!.solves.map(\.iterations)), \"permeability_voxel2\": \(k), \"tensor\": \(result!.permeability.map { $0 * scale }), \"peak_rss_mb\": \(peakRSSMB())}")
-        }
+            if solve == "permeability" || solve == "both" {
+                let (seconds, result) = median(runs) { () -> StokesPermeability.Result in
+                    var solver = StokesPermeability(pores: pores)
+                    if let tolerance { solver.tolerance = tolerance }
+                    return solver.solve()
+                }
+                let scale = Double(factor * factor)
+                let k = (0..<3).map { result.permeability[4 * $0] * scale }
+                print("{\"solve\": \"permeability\", \(head), \"median_s\": \(seconds), \"iterations\": \(result.solves.map(\.iterations)), \"permeability_voxel2\": \(k), \"tensor\": \(result.permeability.map { $0 * scale }), \"peak_rss_mb\": \(peakRSSMB())}")
+            }
         }
     }
+}
+
+/// The median seconds of `runs` calls of `body` (at least one), and the last call's result.
+func median<T>(_ runs: Int, _ body: () -> T) -> (Double, T) {
+    var start = Date()
+    var result = body()
+    var times = [Date().timeIntervalSince(start)]
+    for _ in 1..<max(runs, 1) {
+        start = Date()
+        result = body()
+        times.append(Date().timeIntervalSince(start))
+    }
+    return (times.sorted()[times.count / 2], result)
 }
 
 /// Peak resident memory of this process, MB.

@@ -118,7 +118,7 @@ final class AggregationMultigrid: @unchecked Sendable {
 }
 
 /// Dense symmetric matrices, small enough for cyclic Jacobi rotations.
-public enum DenseSymmetric {
+enum DenseSymmetric {
     /// The Moore–Penrose pseudo-inverse of a small `LinkOperator`, row-major (eigenvalues below
     /// 10⁻⁹ of the largest count as zero: the constants on each closed pore cluster).
     static func pseudoInverse(of op: LinkOperator) -> [Double] {
@@ -141,7 +141,7 @@ public enum DenseSymmetric {
                 }
             }
         }
-        let (values, vectors) = eigen(a, n: n)
+        let (values, vectors) = symmetricEigen(a, n: n)
         let largest = values.map(abs).max() ?? 0
         var inverse = [Double](repeating: 0, count: n * n)
         for k in 0..<n where values[k] > 1e-9 * largest {
@@ -152,40 +152,5 @@ public enum DenseSymmetric {
             }
         }
         return inverse
-    }
-
-    /// Eigenvalues and eigenvectors (columns of a row-major matrix) of a symmetric matrix.
-    public static func eigen(_ matrix: [Double], n: Int) -> ([Double], [Double]) {
-        var a = matrix
-        var v = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { v[i * n + i] = 1 }
-        for _ in 0..<100 {
-            var off = 0.0
-            for i in 0..<n { for j in (i + 1)..<max(n, i + 1) { off += a[i * n + j] * a[i * n + j] } }
-            if off < 1e-30 { break }
-            for p in 0..<n {
-                for q in (p + 1)..<max(n, p + 1) where abs(a[p * n + q]) > 1e-300 {
-                    let theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q])
-                    let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
-                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                    for k in 0..<n {
-                        let akp = a[k * n + p], akq = a[k * n + q]
-                        a[k * n + p] = c * akp - s * akq
-                        a[k * n + q] = s * akp + c * akq
-                    }
-                    for k in 0..<n {
-                        let apk = a[p * n + k], aqk = a[q * n + k]
-                        a[p * n + k] = c * apk - s * aqk
-                        a[q * n + k] = s * apk + c * aqk
-                    }
-                    for k in 0..<n {
-                        let vkp = v[k * n + p], vkq = v[k * n + q]
-                        v[k * n + p] = c * vkp - s * vkq
-                        v[k * n + q] = s * vkp + c * vkq
-                    }
-                }
-            }
-        }
-        return ((0..<n).map { a[$0 * n + $0] }, v)
     }
 }

@@ -5,11 +5,7 @@ import ForgeMorphology
 /// Conductivities are relative to the conducting phase's own (so they equal D_eff/D₀ for
 /// diffusion through the pores); permeability is intrinsic (independent of the fluid).
 public struct TransportProperties: Codable, Equatable, Sendable {
-    public struct Axes: Codable, Equatable, Sendable {
-        public var x: Double, y: Double, z: Double
-        public init(_ v: [Double]) { (x, y, z) = (v[0], v[1], v[2]) }
-        public var values: [Double] { [x, y, z] }
-    }
+    public typealias Axes = ElasticProperties.Axes
 
     /// Per axis, null where the value is infinite (the phase does not connect along that axis).
     public struct OptionalAxes: Codable, Equatable, Sendable {
