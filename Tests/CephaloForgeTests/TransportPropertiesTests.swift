@@ -35,6 +35,23 @@ struct TransportPropertiesTests {
         #expect(tau["x"] as? Double != nil)
     }
 
+    @Test("Pores that connect nowhere: nothing flows, nothing diffuses, and every solve stops at once")
+    func isolatedPores() {
+        // Single pore voxels two apart in every direction, in solid.
+        let n = 12
+        var bits = [UInt8](repeating: 1, count: n * n * n)
+        for z in stride(from: 0, to: n, by: 2) { for y in stride(from: 0, to: n, by: 2) { for x in stride(from: 0, to: n, by: 2) {
+            bits[x + n * (y + n * z)] = 0
+        } } }
+        let t = TransportProperties.compute(mask: VoxelMask(size: GridSize(cube: n), bits: bits), voxelMM: 0.1,
+                                            mode: .full, periodic: true)
+        #expect(t.poresPercolate == [false, false, false] && t.solidPercolates == [true, true, true])
+        #expect(t.permeabilityM2.values == [0, 0, 0] && t.relativeConductivityPores.values == [0, 0, 0])
+        #expect(t.tortuosityFactor.values.allSatisfy { $0 == nil })
+        #expect(t.converged && t.iterations.permeability == [0, 0, 0] && t.iterations.conductivityPores == [0, 0, 0])
+        #expect(t.relativeConductivitySolid.x > 0.5 && t.relativeConductivitySolid.x < 1)
+    }
+
     @Test("fast mode averages a grid above its limit over 2 × 2 × 2 blocks and says so")
     func fastCoarsens() {
         let mask = Self.plates(32, gap: 12, wall: 4)
