@@ -142,14 +142,9 @@ public struct ConductivityHomogenisation: Sendable {
     private func loadRightHandSide(_ op: LinkOperator, axis: Int, into b: FloatBuffer) -> Double {
         let s = op.size
         let w = op.links[axis].sendable, out = b.sendable
-        let step = [1, s.nx, s.nx * s.ny][axis], n = [s.nx, s.ny, s.nz][axis]
-        let stride = [1, s.nx, s.nx * s.ny][axis]
+        let grid = PeriodicIndex(s)
         parallelForRanges(s.count, minimumChunk: 1 << 15) { range in
-            for i in range {
-                let coordinate = (i / stride) % n
-                let previous = coordinate == 0 ? i + (n - 1) * step : i - step
-                out[i] = w[i] - w[previous]
-            }
+            for i in range { out[i] = w[i] - w[grid.previous(i, axis)] }
         }
         return BufferMath.reduce(s.count) { range in range.reduce(0.0) { $0 + Double(w[$1]) } } / Double(s.count)
     }
@@ -160,15 +155,11 @@ public struct ConductivityHomogenisation: Sendable {
         let v = x.sendable
         return (0..<3).map { b in
             let w = op.links[b].sendable
-            let step = [1, s.nx, s.nx * s.ny][b], n = [s.nx, s.ny, s.nz][b]
+            let grid = PeriodicIndex(s)
             let unit: Float = b == axis ? 1 : 0
             let total = BufferMath.reduce(s.count) { range in
                 var sum = 0.0
-                for i in range where w[i] != 0 {
-                    let coordinate = (i / step) % n
-                    let next = coordinate == n - 1 ? i - (n - 1) * step : i + step
-                    sum += Double(w[i] * (v[next] - v[i] + unit))
-                }
+                for i in range where w[i] != 0 { sum += Double(w[i] * (v[grid.next(i, b)] - v[i] + unit)) }
                 return sum
             }
             return total / Double(s.count)
