@@ -79,8 +79,10 @@ struct BatchRunCommand: ParsableCommand {
             print("wrote \(folder.path)")
             print("  \(outcome.selected) variants\(shard.map { " (shard \($0) of \(plan.variants.count))" } ?? ""): "
                 + "\(outcome.generated) generated, \(outcome.skipped) already complete, \(outcome.failed.count) failed; \(outcome.jobs) at once")
-            print("  manifest.csv, manifest.json, contact_sheet.png" + (FileManager.default.fileExists(
-                atPath: folder.appendingPathComponent(BatchSummaries.diversityImage).path) ? ", diversity.png, diversity.csv" : ""))
+            let has = { (name: String) in FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) }
+            print("  manifest.csv, manifest.json, contact_sheet.png"
+                + (has(BatchSummaries.diversityImage) ? ", diversity.png, diversity.csv" : "")
+                + (has(BatchSummaries.propertyMap) ? ", property_map.png" : "") + ", report.html")
             for failure in outcome.failed { printError("failed: \(failure.id): \(failure.error)") }
             failed = !outcome.failed.isEmpty
         }

@@ -10,7 +10,9 @@ struct IterateCommand: ParsableCommand {
             Each round is a design folder DIR/rounds/NN with critique.json (and the model's request and \
             reply when Cephalo judged it). The loop stops when the critic is satisfied, when the score \
             stops improving, or after --rounds; DIR/best links the best round, DIR/iteration.json and \
-            DIR/report.html show every round. Rerunning the same command resumes after the last complete round \
+            DIR/report.html show every round. With property targets (\"three times stiffer along z\", \
+            \"permeability above 1e-9 m²\", or the recipe's targets) the loop stops when every target is met, \
+            or says which it could not reach and why; --atlas starts from the nearest design of a batch. Rerunning the same command resumes after the last complete round \
             (round 1's recipe is reused: the prompt is not described again). Rounds are ranked by their \
             measured distance to the target first, the critic's score second. A critique may not change \
             extent_mm, printer_resolution_mm or seed unless --allow-adjust names them.
@@ -26,6 +28,11 @@ struct IterateCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Output folder (default Outputs/<slug>-iterate).", valueName: "dir"))
     var out: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A batch folder with computed properties (an atlas): start from its variant nearest the property targets.",
+        valueName: "dir"))
+    var atlas: String?
 
     @OptionGroup var outputOptions: OutputOptions
 
@@ -65,20 +72,30 @@ struct IterateCommand: ParsableCommand {
                 folder = OutputLayout.defaultFolder(slug: LocalDescriber.slug(prompt) + "-iterate", root: root)
             }
             let start: Recipe
+            var prior: [CritiqueRequest.Observation] = []
             if let folder, let recorded = Iteration.recordedStart(in: folder) {
                 start = recorded
                 printError("resuming \(folder.path) from its round 1 recipe")
             } else {
                 let resolved = try RecipeResolver.resolve(recipeOptions.request, describer: setup.describer())
                 for note in resolved.notes { printError("warning: \(note)") }
-                start = resolved.recipe
+                if let atlas {
+                    let pick = try AtlasStart.nearest(in: URL(fileURLWithPath: atlas), target: goal, start: resolved.recipe)
+                    printError(String(format: "starting from atlas variant %@ (%@), the nearest of %d (measured distance %.2f)",
+                                      pick.variant, pick.folder, pick.compared, pick.distance))
+                    start = pick.recipe
+                    prior = pick.neighbours
+                } else {
+                    start = resolved.recipe
+                }
                 if folder == nil { folder = OutputLayout.defaultFolder(slug: resolved.slug + "-iterate", root: root) }
             }
             guard let folder else { return }
             var options = outputOptions.designOptions
             options.images = imageArguments.imageOptions
             let summary = try Iteration.run(target: goal, start: start, into: folder, rounds: rounds,
-                                            options: options, critic: setup.critic(), allowAdjust: allowed) { printError($0) }
+                                            options: options, critic: setup.critic(), allowAdjust: allowed,
+                                            prior: prior) { printError($0) }
             print("wrote \(folder.path)")
             print(Iteration.table(summary))
         }

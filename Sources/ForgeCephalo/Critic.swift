@@ -15,6 +15,25 @@ public struct CritiqueRequest: Sendable {
     /// The parameters a critique may change (the design parameters, plus what the user
     /// allowed).
     public var adjustable: [String]
+    /// Earlier rounds of the same design, oldest first: what the property steps fit their
+    /// scaling laws to.
+    public var history: [Observation] = []
+
+    /// One design made and measured.
+    public struct Observation: Sendable {
+        public var recipe: Recipe
+        public var measures: DesignMeasures
+
+        public init(recipe: Recipe, measures: DesignMeasures) {
+            self.recipe = recipe
+            self.measures = measures
+        }
+    }
+
+    /// The property targets judged: the recipe's own, else those the target's words ask for.
+    public var targets: [PropertyTarget] {
+        recipe.targets.isEmpty ? targetDescription.recipe.targets : recipe.targets
+    }
 
     public init(target: String, targetDescription: Description, recipe: Recipe, measures: DesignMeasures, images: [ChatImage],
                 adjustable: [String] = RecipeAdjuster.designParameters) {

@@ -36,7 +36,7 @@ public struct Description: Sendable {
     /// The keys whose source is reported, in display order.
     public static let reportedKeys = ["family", "mode", "solid_fraction", "grading", "wavelength_mm", "axis",
                                       "extent_mm", "bandwidth", "min_feature_mm", "printer_resolution_mm",
-                                      "tile", "size", "seed"]
+                                      "tile", "size", "seed", "material"]
 }
 
 /// A value the model gave against what the prompt states; the prompt wins.

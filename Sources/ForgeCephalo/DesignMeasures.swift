@@ -15,6 +15,8 @@ public struct DesignMeasures: Codable, Sendable, Equatable {
     /// A lattice's cell read from the spectrum (characteristic length × the family's cell
     /// per leading period), mm; nil for other families.
     public var latticeCellMM: Double?
+    /// What the structure does (stiffness, flow), when its properties were computed.
+    public var properties: PropertyMeasures?
 
     public init(solidFraction: Double, characteristicLengthMM: Double, correlationLengthsMM: [Double],
                 anisotropyRatio: Double, layerSolidFractions: [Double]?, solidBodies: Int, enclosedVoids: Int,
@@ -48,5 +50,6 @@ public struct DesignMeasures: Codable, Sendable, Equatable {
         case printable
         case printabilityReasons = "printability_reasons"
         case latticeCellMM = "lattice_cell_mm"
+        case properties
     }
 }

@@ -23,7 +23,7 @@ public struct LocalCritic: Critic {
             case "length": penalty += min(4, gap.size * 1.2)
             case "anisotropy": penalty += request.targetDescription.recipe.family.isAnisotropic ? 1.5 : 1
             case "printability": penalty += min(4, 1.5 * max(1, gap.size - 2))
-            default: penalty += 1
+            default: penalty += min(3, 1 + 0.1 * gap.size)
             }
         }
         let issues = assessment.issues
@@ -31,8 +31,12 @@ public struct LocalCritic: Critic {
         let score = max(0, (10 - penalty) * 10).rounded() / 10
         let length = request.recipe.family.isLattice && m.latticeCellMM != nil
             ? String(format: "cells %.3g mm", m.latticeCellMM ?? 0) : String(format: "features %.3g mm", m.characteristicLengthMM)
+        let reached = request.targets.compactMap { t in
+            m.properties?.value(of: t).map { "\(PropertySteps.symbol(t)) \(PropertyTarget.number($0))" }
+        }
         let summary = issues.isEmpty
-            ? String(format: "Matches the target: %.1f%% solid, %@, printable.", m.solidFraction * 100, length)
+            ? String(format: "Matches the target: %@%.1f%% solid, %@, printable.",
+                     reached.isEmpty ? "" : reached.joined(separator: ", ") + ", ", m.solidFraction * 100, length)
             : "\(issues.count) gap\(issues.count == 1 ? "" : "s") to the target: " + issues[0] + "."
         let critique = Critique(score: score, summary: summary, issues: issues, adjustments: assessment.adjustments,
                                 satisfied: assessment.met)

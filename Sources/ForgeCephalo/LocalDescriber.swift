@@ -21,6 +21,7 @@ public struct LocalDescriber: Describer {
         Vocabulary.applyLengths(text, &recipe, &from)
         Vocabulary.applyModifiers(text, &recipe, &from)
         Vocabulary.applyPrinter(text, &recipe, &from)
+        TargetVocabulary.apply(text, &recipe, &from)
         if let (n, words) = text.firstInteger([#"(\d+)\s*(?:voxels|vox|³|\^3)"#,
                                               #"(?<!cell |pore |feature |grain |strut |printer )(?:grid size|size|resolution)\s*(?:of\s*)?(\d+)(?![\d.])(?!\s*(?:mm|µm|um|cm|micron|x|×))"#]) {
             recipe.size = GridSize(cube: n)

@@ -25,6 +25,7 @@ public struct ModelCritic: Critic {
             "target": request.target, "recipe": recipeJSON, "measures": measures,
             "images": images.isEmpty ? "none" : images,
             "parameters": PromptTemplates.parameterList(for: request.recipe, allowed: request.adjustable),
+            "properties": PropertyTable.text(request),
         ])
     }
 
@@ -55,6 +56,11 @@ public struct ModelCritic: Critic {
         case "critique.png":
             return "one picture: on the left a shaded 3D render of the part (iso view, scale bar in mm), on the right "
                 + "cross-sections (six z slices, then the central x and y sections; solid dark, pores light)"
+        case "critique-stiffness.png":
+            return "one picture in three panels: on the left a shaded 3D render of the part (iso view); in the middle "
+                + "its directional Young's modulus (a closed surface whose distance from the centre in each direction "
+                + "is the stiffness along it, coloured by E on the scale beside it); on the right cross-sections "
+                + "(z slices, then the central x and y sections; solid dark, pores light)"
         case "preview.png": return "a shaded 3D render of the part (iso view, scale bar in mm)"
         case "montage.png": return "cross-sections: z slices, then the central x and y sections (solid dark)"
         default: return "the middle z slice (solid white)"

@@ -53,7 +53,7 @@ public struct ModelDescriber: Describer {
         var recipe = local.recipe, notes: [String] = [], fromModel: [String: String] = [:]
         var conflicts: [Conflict] = []
         let lowered = Dictionary(object.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
-        for key in lowered.keys.sorted() where !RecipeAdjuster.parameters.contains(key) && key != "name" {
+        for key in lowered.keys.sorted() where !RecipeAdjuster.parameters.contains(key) && !["name", "targets", "material"].contains(key) {
             notes.append("Cephalo gave '\(key)', which is not a recipe key it may set; ignored")
         }
         let order = ["extent_mm"] + RecipeAdjuster.parameters.filter { $0 != "extent_mm" && $0 != "seed" }
@@ -84,6 +84,8 @@ public struct ModelDescriber: Describer {
         if let name = lowered["name"] as? String, !name.isEmpty {
             recipe.name = LocalDescriber.slug(name)
         }
+        mergeMaterial(lowered["material"], into: &recipe, local: local, notes: &notes, fromModel: &fromModel, conflicts: &conflicts)
+        mergeTargets(lowered["targets"], into: &recipe, local: local, notes: &notes, fromModel: &fromModel)
         guard !fromModel.isEmpty || !conflicts.isEmpty else {
             throw .wrongShape(reason: "none of its keys is a usable recipe value")
         }
@@ -93,5 +95,58 @@ public struct ModelDescriber: Describer {
         description.conflicts = conflicts
         description.notes = notes.map { "Cephalo describe: \($0)" } + conflicts.map { "Cephalo describe: \($0.sentence)" }
         return description
+    }
+
+    /// A material preset from the model, unless the prompt names one.
+    static func mergeMaterial(_ raw: Any?, into recipe: inout Recipe, local: Description, notes: inout [String],
+                              fromModel: inout [String: String], conflicts: inout [Conflict]) {
+        guard let raw else { return }
+        guard let name = raw as? String, let material = SolidMaterial.preset(named: name) else {
+            notes.append("Cephalo gave material \(raw), not one of " + SolidMaterial.presets.map(\.name).joined(separator: ", ") + "; ignored")
+            return
+        }
+        if let words = local.fromPrompt["material"] {
+            if material != recipe.material {
+                conflicts.append(Conflict(key: "material", words: words, kept: recipe.material.name, model: material.name))
+            }
+            return
+        }
+        recipe.material = material
+        fromModel["material"] = material.name
+    }
+
+    /// Property targets from the model (each checked; a bad one is dropped with a note), unless
+    /// the prompt's words already give targets.
+    static func mergeTargets(_ raw: Any?, into recipe: inout Recipe, local: Description, notes: inout [String],
+                             fromModel: inout [String: String]) {
+        guard let raw else { return }
+        guard let list = raw as? [Any] else {
+            notes.append("Cephalo gave targets that are not a list; ignored")
+            return
+        }
+        guard local.recipe.targets.isEmpty else {
+            if !list.isEmpty { notes.append("the prompt's own targets are kept; Cephalo's were not used") }
+            return
+        }
+        var targets: [PropertyTarget] = []
+        for item in list.prefix(16) {
+            guard item is [String: Any], JSONSerialization.isValidJSONObject(item) else {
+                notes.append("Cephalo gave a target that is not an object; ignored")
+                continue
+            }
+            do {
+                let data = try JSONSerialization.data(withJSONObject: item)
+                let target = try JSONDecoder().decode(PropertyTarget.self, from: data)
+                var trial = recipe
+                trial.targets = [target]
+                try trial.validate()
+                targets.append(target)
+            } catch {
+                notes.append("Cephalo gave a target that cannot be judged (\(error)); ignored")
+            }
+        }
+        guard !targets.isEmpty else { return }
+        recipe.targets = targets
+        fromModel["targets"] = targets.map(\.label).joined(separator: "; ")
     }
 }

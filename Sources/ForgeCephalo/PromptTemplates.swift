@@ -46,6 +46,14 @@ public struct PromptTemplates: Sendable {
             "- bandwidth: 0.02-2, spread of feature sizes (small = regular)",
             "- axis: x, y or z (direction of columns, lamellae or grading)",
             "- min_feature_mm: smallest strut or pore to keep, in mm",
+            "- cone_angle_x_deg, cone_angle_y_deg, cone_angle_z_deg: spinodoid cones, 0 (off) or 15-90 degrees; "
+                + "cones across an axis (its own off) make columns stiff along it",
+            "- material: one of " + SolidMaterial.presets.map(\.name).joined(separator: ", "),
+            "- targets: properties the part should have, a list of objects {\"quantity\", \"axis\", \"value\", "
+                + "\"tolerance\"} or {\"quantity\", \"axis\", \"min\", \"max\"}; quantity one of "
+                + PropertyTarget.Quantity.allCases.map(\.rawValue).joined(separator: ", ")
+                + " (moduli in GPa, permeability in m^2, tolerance relative, axis x, y or z or none for the mean; "
+                + "stiffness_ratio is E along axis over E along \"over\" or the other two)",
             "- name: a short name for the design",
         ].joined(separator: "\n")
     }
@@ -60,6 +68,7 @@ public struct PromptTemplates: Sendable {
             switch p {
             case "family": return "- family: " + StructureFamily.allCases.map(\.rawValue).joined(separator: ", ")
             case "mode": return "- mode: network or sheet"
+            case "cone_angles_deg": return "- cone_angles_deg: three spinodoid cones \"x, y, z\", each 0 (off) or 15 to 90"
             default: return "- axis: x, y or z"
             }
         }.joined(separator: "\n")

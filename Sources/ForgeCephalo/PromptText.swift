@@ -5,7 +5,7 @@ struct PromptText {
     let text: String
 
     init(_ prompt: String) {
-        text = prompt.lowercased().replacingOccurrences(of: "μ", with: "µ")
+        text = prompt.lowercased().replacingOccurrences(of: "μ", with: "µ").replacingOccurrences(of: "−", with: "-")
     }
 
     struct Match {

@@ -14,7 +14,11 @@ public enum RecipeAdjuster {
 
     /// Parameters a reply or critique may change.
     public static let parameters = ["family", "mode", "solid_fraction", "wavelength_mm", "bandwidth", "extent_mm",
-                                    "min_feature_mm", "axis", "cone_angle_deg", "beta", "printer_resolution_mm", "seed"]
+                                    "min_feature_mm", "axis", "cone_angle_deg", "cone_angles_deg", "cone_angle_x_deg", "cone_angle_y_deg", "cone_angle_z_deg",
+                                    "beta", "printer_resolution_mm", "seed"]
+
+    /// The spinodoid's per-axis cone parameters, x, y, z.
+    public static let coneParameters = ["cone_angle_x_deg", "cone_angle_y_deg", "cone_angle_z_deg"]
 
     /// Parameters the user fixes: the part's size, the printer it is judged for and the
     /// seed. A critique changes them only when the user allows it (`--allow-adjust`).
@@ -32,6 +36,7 @@ public enum RecipeAdjuster {
         case "extent_mm": return 0.5...1000
         case "min_feature_mm": return 0...(recipe.extentMM / 4)
         case "cone_angle_deg": return 15...90
+        case "cone_angle_x_deg", "cone_angle_y_deg", "cone_angle_z_deg": return 0...90
         case "beta": return 0...6
         case "printer_resolution_mm": return 0.005...5
         case "seed": return 0...Double(UInt32.max)
@@ -57,6 +62,8 @@ public enum RecipeAdjuster {
             throw AdjustmentRejected(reason: "unknown parameter '\(parameter)' ignored (known: \(parameters.joined(separator: ", ")))")
         }
         switch key {
+        case "cone_angles_deg":
+            return try setCones(change, in: &recipe, warnings: &warnings)
         case "family", "mode", "axis":
             guard case .set(.text(let text)) = change else {
                 throw AdjustmentRejected(reason: "\(key) needs a name, not \(change)")
@@ -89,7 +96,7 @@ public enum RecipeAdjuster {
                                        range.lowerBound, range.upperBound, clamped))
             }
             setNumber(key, clamped, in: &recipe)
-            return String(format: "%@ %.4g → %.4g", key, old, clamped)
+            return String(format: "%@ %.4g → %.4g", key, old, number(key, of: recipe))
         }
     }
 
@@ -101,6 +108,8 @@ public enum RecipeAdjuster {
         case "extent_mm": return r.extentMM
         case "min_feature_mm": return r.minFeatureMM
         case "cone_angle_deg": return r.coneAngleDeg
+        case "cone_angle_x_deg", "cone_angle_y_deg", "cone_angle_z_deg":
+            return coneParameters.firstIndex(of: key).map { r.coneAnglesDeg[$0] } ?? .nan
         case "beta": return r.beta
         case "printer_resolution_mm": return r.printerResolutionMM
         case "seed": return Double(r.seed)
@@ -112,6 +121,7 @@ public enum RecipeAdjuster {
     static func valueText(_ key: String, of r: Recipe) -> String {
         switch key {
         case "family": return r.family.rawValue
+        case "cone_angles_deg": return r.coneAnglesDeg.map(format).joined(separator: ", ")
         case "mode": return r.mode.rawValue
         case "axis": return r.axis.rawValue
         default: return String(format: "%.4g", number(key, of: r))
@@ -122,6 +132,7 @@ public enum RecipeAdjuster {
     static func sameValue(_ key: String, _ a: Recipe, _ b: Recipe) -> Bool {
         switch key {
         case "family", "mode", "axis": return valueText(key, of: a) == valueText(key, of: b)
+        case "cone_angles_deg": return a.coneAnglesDeg == b.coneAnglesDeg
         default:
             let x = number(key, of: a), y = number(key, of: b)
             return abs(x - y) <= 1e-3 * max(abs(x), abs(y))
@@ -139,12 +150,46 @@ public enum RecipeAdjuster {
             r.wavelengthMM = min(max(r.wavelengthMM, 4 * r.voxelSizeMM), v)
         case "min_feature_mm": r.minFeatureMM = v
         case "cone_angle_deg": r.coneAngleDeg = v
+        case "cone_angle_x_deg", "cone_angle_y_deg", "cone_angle_z_deg":
+            // A spinodoid cone is off (0) or 15–90 degrees wide.
+            if let i = coneParameters.firstIndex(of: key) { r.coneAnglesDeg[i] = v < 7.5 ? 0 : max(15, v) }
         case "beta": r.beta = v
         case "printer_resolution_mm": r.printerResolutionMM = v
         case "seed": r.seed = UInt64(v.rounded())
         default: break
         }
     }
+
+    /// The spinodoid's three cones from "θx, θy, θz" (or "[θx, θy, θz]"), or one number for
+    /// all three; each is snapped to 0 or 15–90 degrees.
+    static func setCones(_ change: Change, in r: inout Recipe, warnings: inout [String]) throws(AdjustmentRejected) -> String {
+        let old = r.coneAnglesDeg
+        var angles: [Double]
+        switch change {
+        case .set(.number(let v)): angles = [v, v, v]
+        case .set(.text(let text)):
+            let parts = text.split(whereSeparator: { ",; []()".contains($0) })
+            let values = parts.compactMap { Double($0) }
+            guard parts.count == 3, values.count == 3 else {
+                throw AdjustmentRejected(reason: "cone_angles_deg needs three angles such as \"30, 30, 0\", not \"\(text)\"")
+            }
+            angles = values
+        case .scale(let f): angles = old.map { $0 * f }
+        case .add(let d): angles = old.map { $0 == 0 ? 0 : $0 + d }
+        }
+        guard angles.allSatisfy(\.isFinite) else { throw AdjustmentRejected(reason: "cone_angles_deg got a value that is not finite") }
+        let snapped = angles.map { min(90, $0 < 7.5 ? 0 : max(15, $0)) }
+        guard snapped.contains(where: { $0 > 0 }) else {
+            throw AdjustmentRejected(reason: "cone_angles_deg needs at least one cone above 0")
+        }
+        if snapped != angles {
+            warnings.append("cone_angles_deg \(angles.map(format)) is outside 0 or 15…90; set to \(snapped.map(format))")
+        }
+        r.coneAnglesDeg = snapped
+        return "cone_angles_deg \(old.map(format)) → \(snapped.map(format))"
+    }
+
+    private static func format(_ v: Double) -> String { String(format: "%.4g", v) }
 
     static func setName(_ key: String, _ text: String, in r: inout Recipe) throws(AdjustmentRejected) -> String {
         let name = text.lowercased().trimmingCharacters(in: .whitespaces)

@@ -13,6 +13,10 @@ import Foundation
 /// - anisotropy: columnar and lamellar targets below 1.5, isotropic ones above 1.35, by
 ///   the excess over 0.15;
 /// - printability: 2 plus one per reason when the verdict is "not printable".
+/// - property targets (recipe key `targets`): value targets |m/v − 1| / tolerance, windows
+///   1 + |ln(m / edge)| / ln 1.1 outside (`PropertySteps`, which also proposes the steps and
+///   takes over the fraction, length, family and anisotropy checks its levers move, unless the
+///   prompt states them).
 /// `distance` is the root of the sum of squares; `met` holds when every gap is within 1
 /// and the discrete ones are closed.
 public struct TargetAssessment: Codable, Sendable, Equatable {
@@ -30,6 +34,10 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
     public var met: Bool
     /// The changes that would close the open gaps.
     public var adjustments: [Critique.Adjustment]
+    /// Targets that pull one parameter opposite ways, and where the design balances them.
+    public var tradeOffs: [String]?
+    /// Targets the structure's levers cannot reach, with why.
+    public var unreachable: [String]?
 
     /// The sentences of the gaps that are off.
     public var issues: [String] { gaps.compactMap(\.issue) }
@@ -41,9 +49,11 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
         let target = request.targetDescription.recipe, stated = request.targetDescription.fromPrompt
         let m = request.measures, recipe = request.recipe
         var gaps: [Gap] = [], adjustments: [Critique.Adjustment] = []
+        let properties = PropertySteps(request)
+        let overridden = properties.overrides
         func round4(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }
 
-        if stated["family"] != nil {
+        if stated["family"] != nil, !overridden.contains("family") {
             let off = recipe.family != target.family
             gaps.append(Gap(measure: "family", size: off ? 3 : 0,
                             issue: off ? "the structure is \(recipe.family.rawValue), the target asks for \(target.family.rawValue)" : nil))
@@ -61,7 +71,7 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
             let size = worst / Self.fractionTolerance
             gaps.append(Gap(measure: "layers", size: size, issue: size > 1
                 ? String(format: "a layer's solid fraction is %.1f points off its graded target", worst * 100) : nil))
-        } else if target.grading == nil {
+        } else if target.grading == nil, !overridden.contains("solid_fraction") {
             let error = m.solidFraction - target.solidFraction
             let size = abs(error) / Self.fractionTolerance
             gaps.append(Gap(measure: "solid_fraction", size: size, issue: size > 1
@@ -78,7 +88,7 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
         let lattice = recipe.family.isLattice ? m.latticeCellMM : nil
         let measured = lattice ?? m.characteristicLengthMM
         let ratio = measured / target.wavelengthMM
-        if ratio.isFinite, ratio > 0 {
+        if ratio.isFinite, ratio > 0, !overridden.contains("length") {
             let size = abs(ratio - 1) / Self.lengthTolerance
             gaps.append(Gap(measure: "length", size: size, issue: size > 1
                 ? String(format: "%@ %.3g mm, %.0f%% %@ the %.3g mm asked for", lattice == nil ? "features measure" : "cells measure",
@@ -89,7 +99,7 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
             }
         }
 
-        switch target.family {
+        switch overridden.contains("anisotropy") ? nil : target.family {
         case .columnar, .lamellar:
             let size = max(0, 1.5 - m.anisotropyRatio) / 0.15
             gaps.append(Gap(measure: "anisotropy", size: size > 0 ? 1 + size : 0, issue: size > 0
@@ -115,6 +125,10 @@ public struct TargetAssessment: Codable, Sendable, Equatable {
             }
         }
 
+        gaps += properties.gaps
+        adjustments += properties.adjustments
+        tradeOffs = properties.tradeOffs.isEmpty ? nil : properties.tradeOffs
+        unreachable = properties.unreachable.isEmpty ? nil : properties.unreachable
         self.gaps = gaps
         self.adjustments = adjustments
         distance = (gaps.map { $0.size * $0.size }.reduce(0, +)).squareRoot()

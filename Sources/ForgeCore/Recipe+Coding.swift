@@ -1,7 +1,7 @@
 extension Recipe: Codable {
     /// The recipe's keys as they appear in files.
     public enum Key: String, CodingKey, CaseIterable, Sendable {
-        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading, tile, image, material
+        case name, prompt, family, mode, seed, size, bandwidth, axis, beta, blend, grading, tile, image, material, targets
         case solidFraction = "solid_fraction"
         case wavelengthMM = "wavelength_mm"
         case coneAnglesDeg = "cone_angles_deg"
@@ -69,6 +69,7 @@ extension Recipe: Codable {
         size = try value(.size, d.size)
         seed = try value(.seed, d.seed)
         material = try value(.material, d.material)
+        targets = try value(.targets, d.targets)
         if let grading, !c.contains(.solidFraction) {
             solidFraction = grading.meanFraction(layers: size.count(along: grading.axis))
         }
@@ -102,6 +103,7 @@ extension Recipe: Codable {
         try c.encode(size, forKey: .size)
         try c.encode(seed, forKey: .seed)
         try c.encode(material, forKey: .material)
+        if !targets.isEmpty { try c.encode(targets, forKey: .targets) }
     }
 
     /// Parses a named value (family, mode, axis), suggesting the closest on a typo.
@@ -127,6 +129,7 @@ extension Recipe: Codable {
         case .blend: return "a mapping {family, weight, wavelength_mm}"
         case .grading: return "a mapping {axis, fractions: [..]}"
         case .image: return "a mapping {path, pixel_mm, invert, threshold}"
+        case .targets: return "a list of {quantity, axis, value, tolerance} or {quantity, axis, min, max}"
         case .material: return "a preset name (resin, pla, pa12, ti64, ss316l) or {name, youngs_modulus_gpa, poisson_ratio}"
         default: return "a number"
         }

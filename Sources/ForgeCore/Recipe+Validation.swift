@@ -50,6 +50,10 @@ extension Recipe {
         }
         try validateShape()
         try validateCleanup()
+        guard targets.count <= 16 else {
+            throw RecipeError.outOfRange(key: "targets", value: "\(targets.count) entries", rule: "allows at most 16 targets")
+        }
+        for (i, target) in targets.enumerated() { try target.validate(index: i) }
     }
 
     private func validateShape() throws {

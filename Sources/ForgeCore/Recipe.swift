@@ -59,6 +59,8 @@ public struct Recipe: Equatable, Sendable {
     public var seed: UInt64
     /// The solid's material, for the elastic properties.
     public var material: SolidMaterial = .resin
+    /// Properties the design should reach (`PropertyTarget`); iterate aims at them.
+    public var targets: [PropertyTarget] = []
 
     /// The documented defaults: a 10 mm spinodal cube, 35% solid, λ = 1.5 mm, 128³.
     public static let defaults = Recipe()

@@ -1,3 +1,4 @@
+import ForgeCephalo
 import ForgeCore
 import ForgeFormats
 import Foundation
@@ -24,6 +25,8 @@ public struct ManifestRow: Codable, Sendable, Equatable {
     /// The intrusion porosimetry's median sphere (mm) and the MIL fabric's degree of anisotropy.
     public var intrusionMedianMM: Double?
     public var fabricAnisotropy: Double?
+    /// What the variant does: Young's and shear moduli, permeability, tortuosity.
+    public var properties: PropertyMeasures?
     public var triangles: Int?
     public var watertight: Bool?
     public var printable: Bool?
@@ -36,13 +39,28 @@ public struct ManifestRow: Codable, Sendable, Equatable {
         case anisotropyRatio = "measured_anisotropy_ratio"
         case intrusionMedianMM = "measured_intrusion_median_mm"
         case fabricAnisotropy = "measured_fabric_anisotropy"
+        case properties = "measured_properties"
+    }
+
+    /// The property columns: E/E_s and E (GPa) along each axis, the stiffness anisotropy
+    /// E_max/E_min, permeability (m²) and tortuosity along each axis.
+    static let propertyColumns = ["relative_youngs_modulus", "youngs_modulus_gpa"].flatMap { q in ["x", "y", "z"].map { "measured_\(q)_\($0)" } }
+        + ["measured_stiffness_anisotropy"]
+        + ["permeability_m2", "tortuosity_factor"].flatMap { q in ["x", "y", "z"].map { "measured_\(q)_\($0)" } }
+
+    /// The values of `propertyColumns` (nil where not computed or infinite).
+    var propertyValues: [Double?] {
+        guard let p = properties else { return Array(repeating: nil, count: Self.propertyColumns.count) }
+        let k: [Double?] = p.permeabilityM2 ?? [nil, nil, nil]
+        let tau: [Double?] = p.tortuosityFactor ?? [nil, nil, nil]
+        return p.relativeYoungsModulus + p.youngsModulusGPa + [p.value(of: PropertyTarget(.stiffnessAnisotropy))] + k + tau
     }
 
     /// The fixed CSV columns (parameters go between `seed` and `folder`).
     static let leadingColumns = ["id", "index", "status", "seed"]
     static let trailingColumns = ["folder", "measured_solid_fraction", "measured_characteristic_length_mm",
                                   "measured_anisotropy_ratio", "measured_intrusion_median_mm",
-                                  "measured_fabric_anisotropy", "triangles",
+                                  "measured_fabric_anisotropy"] + propertyColumns + ["triangles",
                                   "watertight", "printable", "seconds", "files", "error"]
 }
 
@@ -121,8 +139,9 @@ public struct BatchManifest: Codable, Sendable {
             var fields = [r.id, String(r.index), r.status.rawValue, String(r.seed)]
             fields += parameters.map { r.parameters[$0]?.description ?? "" }
             fields += [r.folder, number(r.solidFraction), number(r.characteristicLengthMM), number(r.anisotropyRatio),
-                       number(r.intrusionMedianMM), number(r.fabricAnisotropy),
-                       r.triangles.map(String.init) ?? "", r.watertight.map { $0 ? "true" : "false" } ?? "",
+                       number(r.intrusionMedianMM), number(r.fabricAnisotropy)]
+            fields += r.propertyValues.map { number($0.flatMap { $0.isFinite ? $0 : nil }) }
+            fields += [r.triangles.map(String.init) ?? "", r.watertight.map { $0 ? "true" : "false" } ?? "",
                        r.printable.map { $0 ? "true" : "false" } ?? "", number(r.seconds),
                        r.files.joined(separator: ";"), r.error ?? ""]
             lines.append(fields.map(Self.quoted).joined(separator: ","))

@@ -147,7 +147,8 @@ public enum BatchRun {
                            characteristicLengthMM: metrics?.structure.twoPoint.characteristicLengthMM,
                            anisotropyRatio: metrics?.structure.twoPoint.anisotropyRatio,
                            intrusionMedianMM: metrics?.structure.porosimetry?.medianDiameterMM,
-                           fabricAnisotropy: metrics?.structure.fabric?.degreeOfAnisotropy, triangles: metrics?.triangles,
+                           fabricAnisotropy: metrics?.structure.fabric?.degreeOfAnisotropy,
+                           properties: metrics?.properties.flatMap(\.measures), triangles: metrics?.triangles,
                            watertight: metrics?.watertight, printable: metrics?.printability.printable,
                            seconds: metrics?.timingsS["total"])
     }

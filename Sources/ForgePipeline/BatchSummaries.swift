@@ -4,17 +4,25 @@ import ForgeRender
 import ForgeStatistics
 import Foundation
 
-/// The pictures of a batch: a contact sheet of every variant and a PCA map of their
-/// two-point statistics.
+/// The pictures of a batch: a contact sheet of every variant, a PCA map of their two-point
+/// statistics and, when their properties were computed, the property map (relative
+/// stiffness against relative density); report.html shows them with a table of the variants.
 public enum BatchSummaries {
     public static let contactSheet = "contact_sheet.png"
     public static let diversityImage = "diversity.png"
     public static let diversityTable = "diversity.csv"
+    public static let propertyMap = "property_map.png"
 
     /// Writes the contact sheet and (with at least three finished variants) the diversity
     /// map of the manifest's variants into `folder`. Returns notes for the user.
     @discardableResult
     public static func write(_ manifest: BatchManifest, into folder: URL) throws -> [String] {
+        let notes = try writePictures(manifest, into: folder)
+        try BatchReport.write(manifest, into: folder)
+        return notes
+    }
+
+    static func writePictures(_ manifest: BatchManifest, into folder: URL) throws -> [String] {
         var notes: [String] = []
         let rows = manifest.variants
         let tiles = rows.map { row -> ContactSheet.Tile in
@@ -30,6 +38,16 @@ public enum BatchSummaries {
                            to: folder.appendingPathComponent(contactSheet))
 
         let done = rows.filter { $0.status == .done }
+        let mapped = done.compactMap { row -> PropertyMap.Point? in
+            guard let phi = row.solidFraction, let p = row.properties else { return nil }
+            return PropertyMap.Point(density: phi, relativeModuli: p.relativeYoungsModulus, label: row.id)
+        }
+        if mapped.isEmpty {
+            notes.append("no property map: no finished variant has computed properties (--properties off?)")
+        } else {
+            let map = PropertyMap(title: "Stiffness of \(mapped.count) variants of \(manifest.sweep)").render(mapped)
+            try PNGCodec.write(map, to: folder.appendingPathComponent(propertyMap))
+        }
         var features: [[Double]] = [], ids: [ManifestRow] = []
         for row in done {
             let metricsURL = folder.appendingPathComponent(row.folder).appendingPathComponent(OutputLayout.metrics)

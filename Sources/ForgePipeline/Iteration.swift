@@ -27,10 +27,12 @@ public enum Iteration {
         return try? RecipeFile.decode(round.appendingPathComponent(OutputLayout.recipe))
     }
 
-    /// Runs the loop. `allowAdjust` lists the user's parameters (`RecipeAdjuster.userParameters`)
+    /// Runs the loop. `prior` are designs measured before (an atlas's variants), oldest first:
+    /// the property steps fit to them as to earlier rounds. `allowAdjust` lists the user's parameters (`RecipeAdjuster.userParameters`)
     /// a critique may change; adjustments of the others are ignored with a warning.
     public static func run(target: String, start: Recipe, into folder: URL, rounds: Int, options: DesignOptions,
                            critic: any Critic, allowAdjust: Set<String> = [],
+                           prior: [CritiqueRequest.Observation] = [],
                            log: (String) -> Void = { _ in }) throws -> IterationSummary {
         guard (1...maxRounds).contains(rounds) else { throw PipelineError.badRounds(rounds) }
         try start.validate()
@@ -38,9 +40,13 @@ public enum Iteration {
         var records: [RoundRecord] = []
         var previous: (recipe: Recipe, proposals: [Critique.Adjustment], from: String)?
         var stopReason = "ran all \(rounds) rounds"
+        var history = prior
+        // The property targets judged: the recipe's own, else those the target's words ask for.
+        let targets = start.targets.isEmpty ? ((try? LocalDescriber().describe(target))?.recipe.targets ?? []) : start.targets
+        var assessments: [TargetAssessment?] = []
         for n in 1...rounds {
             let url = folder.appendingPathComponent(roundFolder(n))
-            let record: RoundRecord, saved: DesignCritique.Record, recipe: Recipe
+            var record: RoundRecord, saved: DesignCritique.Record, recipe: Recipe
             if let done = try? completedRound(n, at: url) {
                 (record, saved, recipe) = done
                 log("round \(n): complete, kept (score \(format(record.score)))")
@@ -61,7 +67,8 @@ public enum Iteration {
                 let result = try DesignGenerator.generate(next, into: OutputLayout(folder: url), options: options)
                 let design = try DesignFolder(url)
                 let outcome: CritiqueOutcome
-                (saved, outcome) = try DesignCritique.critique(design, target: target, critic: critic, adjustable: adjustable)
+                (saved, outcome) = try DesignCritique.critique(design, target: target, critic: critic, adjustable: adjustable,
+                                                               history: history)
                 for warning in outcome.warnings { log("round \(n): \(warning)") }
                 recipe = next
                 let measured = saved.measured
@@ -73,6 +80,7 @@ public enum Iteration {
                                      measuredDistance: measured?.distance, measuredMet: measured?.met,
                                      measuredIssues: measured?.issues, changes: changes,
                                      changesFrom: previous.map(\.from), warnings: warnings + outcome.warnings)
+                record.describeTargets(targets, measured: design.metrics.measures(of: next), assessment: measured)
                 try JSONFile.write(record, to: url.appendingPathComponent(roundFile))
                 // The critique is written again last: its presence marks the round complete.
                 try JSONFile.write(saved, to: url.appendingPathComponent(DesignCritique.fileName))
@@ -81,21 +89,50 @@ public enum Iteration {
                     + " — \(saved.critique.summary)")
             }
             records.append(record)
+            assessments.append(saved.measured)
+            if let design = try? DesignFolder(url) {
+                history.append(.init(recipe: recipe, measures: design.metrics.measures(of: recipe)))
+            }
             previous = proposals(after: saved, recipe: recipe)
-            if let reason = IterationRanking.stopReason(records) {
+            let patience = targets.isEmpty ? IterationRanking.patience : IterationRanking.propertyPatience
+            if let reason = IterationRanking.stopReason(records, patience: patience) ?? stopForTargets(assessments, proposals: previous?.1 ?? []) {
                 stopReason = reason
                 break
             }
         }
         let best = IterationRanking.best(records)
         let targetAsks = try? TargetSummary(target, LocalDescriber().describe(target))
-        let summary = IterationSummary(target: target, targetAsks: targetAsks, rounds: records, best: best?.round,
+        var summary = IterationSummary(target: target, targetAsks: targetAsks, rounds: records, best: best?.round,
                                        bestReason: best.map { IterationRanking.reason($0, among: records) },
                                        stopReason: stopReason)
+        summary.targets = targets.isEmpty ? nil : targets.map(\.label)
+        if let best, best.measuredMet != true, let index = records.firstIndex(where: { $0.round == best.round }),
+           let assessment = assessments[index] {
+            summary.notReached = notReached(assessment)
+        }
         try JSONFile.write(summary, to: folder.appendingPathComponent(summaryFile))
         if let best { try linkBest(roundFolder(best.round), in: folder) }
         try IterationReport.write(summary, in: folder)
         return summary
+    }
+
+    /// Stops when the targets conflict in two rounds running (the trade-off is reached), or
+    /// when the measurements are off and nothing is left to change.
+    static func stopForTargets(_ assessments: [TargetAssessment?], proposals: [Critique.Adjustment]) -> String? {
+        guard let last = assessments.last ?? nil, !last.met else { return nil }
+        if let conflict = last.tradeOffs?.first, assessments.count >= 2, assessments[assessments.count - 2]?.tradeOffs != nil {
+            return "the targets conflict: " + conflict
+        }
+        if proposals.isEmpty {
+            return "nothing left to change" + (last.unreachable.map { ": " + $0.joined(separator: "; ") } ?? "")
+        }
+        return nil
+    }
+
+    /// What `assessment` leaves unmet, each with why when the steps know.
+    static func notReached(_ assessment: TargetAssessment) -> [String] {
+        assessment.issues + (assessment.tradeOffs ?? []).map { "trade-off: " + $0 }
+            + (assessment.unreachable ?? []).map { "out of reach: " + $0 }
     }
 
     /// What the next round changes: the critic's adjustments, or — when it proposes none
@@ -158,18 +195,26 @@ public enum Iteration {
         }
     }
 
-    /// The table `iterate` prints.
+    /// The table `iterate` prints; property targets add a column each (their measured value).
     public static func table(_ summary: IterationSummary) -> String {
-        var lines = ["round  score  measured  solid    length mm  printable  critic"]
+        let targets = summary.targets ?? []
+        var lines = ["round  score  measured  solid    length mm  printable  critic"
+                     + targets.map { "  " + $0 }.joined()]
         for r in summary.rounds {
             let distance = r.measuredDistance.map { String(format: "%6.2f%@", $0, r.measuredMet == true ? "✓" : " ") } ?? "     - "
-            lines.append(String(format: "%@ %5@  %5.1f  %@  %6.3f   %8.3f   %-9@  %@", r.round == summary.best ? "*" : " ",
+            let values = targets.indices.map { i -> String in
+                let v = (r.targetValues?.indices.contains(i) ?? false) ? r.targetValues?[i] : nil
+                let text = v.map { PropertyTarget.number($0) } ?? "-"
+                return "  " + text.padding(toLength: max(targets[i].count, text.count), withPad: " ", startingAt: 0)
+            }.joined()
+            lines.append(String(format: "%@ %5@  %5.1f  %@  %6.3f   %8.3f   %-9@  %-7@", r.round == summary.best ? "*" : " ",
                                 String(format: "%02d", r.round), r.score, distance, r.solidFraction, r.characteristicLengthMM,
-                                r.printable ? "yes" : "no", r.critic))
+                                r.printable ? "yes" : "no", r.critic) + values)
         }
         lines.append("best: " + (summary.best.map { roundFolder($0) } ?? "none")
                      + (summary.bestReason.map { " (\($0))" } ?? ""))
         lines.append("stopped: " + summary.stopReason)
+        for line in summary.notReached ?? [] { lines.append("not reached: " + line) }
         return lines.joined(separator: "\n")
     }
 

@@ -11,6 +11,9 @@ import Foundation
 /// rounds in a row did not rank above the best before them.
 public enum IterationRanking {
     public static let patience = 2
+    /// With property targets: their levers interact (cones change the stiffness as well as
+    /// its ratio), so a round may get worse before the next lands.
+    public static let propertyPatience = 3
 
     /// Whether `a` ranks above `b`.
     public static func isBetter(_ a: RoundRecord, than b: RoundRecord) -> Bool {
@@ -42,7 +45,7 @@ public enum IterationRanking {
     }
 
     /// The stop reason after `rounds` (the latest last), or nil to go on.
-    public static func stopReason(_ rounds: [RoundRecord]) -> String? {
+    public static func stopReason(_ rounds: [RoundRecord], patience: Int = patience) -> String? {
         guard let last = rounds.last else { return nil }
         if last.satisfiesBoth {
             return "round \(last.round) meets the target as measured and satisfied the critic"

@@ -27,6 +27,11 @@ public struct RoundRecord: Codable, Sendable {
     public var changes: [String]
     public var changesFrom: String?
     public var warnings: [String]
+    /// Each property target's measured value, in the order of `IterationSummary.targets`.
+    public var targetValues: [Double?]?
+    /// Targets pulling one parameter opposite ways, and targets out of reach, as measured.
+    public var tradeOffs: [String]?
+    public var unreachable: [String]?
 
     enum CodingKeys: String, CodingKey {
         case round, folder, score, satisfied, summary, issues, critic, printable, changes, warnings
@@ -36,6 +41,9 @@ public struct RoundRecord: Codable, Sendable {
         case measuredMet = "measured_met"
         case measuredIssues = "measured_issues"
         case changesFrom = "changes_from"
+        case targetValues = "target_values"
+        case tradeOffs = "trade_offs"
+        case unreachable
     }
 
     public init(round: Int, folder: String, score: Double, satisfied: Bool, summary: String, issues: [String], critic: String,
@@ -100,11 +108,25 @@ public struct IterationSummary: Codable, Sendable {
     public var best: Int?
     public var bestReason: String?
     public var stopReason: String
+    /// The property targets, as labels ("E_z/E_x = 3 ± 10%").
+    public var targets: [String]?
+    /// What the best round leaves unmet and why, when it does not meet the target.
+    public var notReached: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case target, rounds, best
+        case target, rounds, best, targets
+        case notReached = "not_reached"
         case targetAsks = "target_asks"
         case bestReason = "best_reason"
         case stopReason = "stop_reason"
+    }
+}
+
+extension RoundRecord {
+    /// Records each target's measured value and the trade-offs and limits the measurements found.
+    mutating func describeTargets(_ targets: [PropertyTarget], measured: DesignMeasures, assessment: TargetAssessment?) {
+        if !targets.isEmpty { targetValues = targets.map { measured.properties?.value(of: $0).flatMap { $0.isFinite ? $0 : nil } } }
+        tradeOffs = assessment?.tradeOffs
+        unreachable = assessment?.unreachable
     }
 }

@@ -34,7 +34,9 @@ enum IterationReport {
             parts.append(String(format: "features %.3g mm", asks.wavelengthMM))
             lines.append(("Read as", parts.joined(separator: ", ")))
         }
+        if let targets = summary.targets { lines.append(("Property targets", targets.joined(separator: "; "))) }
         lines.append(("Stopped", summary.stopReason))
+        if let missing = summary.notReached { lines.append(("Not reached", missing.joined(separator: "; "))) }
         lines.append(("Best", "round \(best)" + (summary.bestReason.map { ": \($0)" } ?? "")))
         let prefix = Iteration.roundFolder(best) + "/"
         let renders = ["preview.png"].filter { FileManager.default.fileExists(atPath: bestFolder.appendingPathComponent($0).path) }

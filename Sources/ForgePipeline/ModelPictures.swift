@@ -9,14 +9,16 @@ public enum ModelPictures {
     /// The longer side of a picture sent with a describe request.
     public static let describeSide = ImageAnalysis.maximumSide
 
-    /// The critique picture of the design in `layout`: the render beside the slice montage,
-    /// or, when neither was drawn, the middle slice on its own; nil when there is nothing.
+    /// The critique picture of the design in `layout`: the render beside the slice montage
+    /// (and the directional Young's modulus between them, when the design has one), or, when
+    /// neither was drawn, the middle slice on its own; nil when there is nothing.
     public static func critiqueSheet(of layout: OutputLayout, sliceCount: Int) -> ChatImage? {
         let read = { (name: String) in try? PNGCodec.readRGB(layout.folder.appendingPathComponent(name)) }
         let render = read("preview.png"), sections = read(DesignImages.montage)
+        let stiffness = read(DesignImages.stiffnessSurface)
         if render != nil || sections != nil,
-           let png = try? PNGCodec.encode(CritiqueSheet.compose(render: render, sections: sections)) {
-            return ChatImage(name: "critique.png", png: png)
+           let png = try? PNGCodec.encode(CritiqueSheet.compose(render: render, sections: sections, stiffness: stiffness)) {
+            return ChatImage(name: stiffness == nil ? "critique.png" : "critique-stiffness.png", png: png)
         }
         guard sliceCount > 0 else { return nil }
         let name = SliceStackWriter.fileName(z: sliceCount / 2)

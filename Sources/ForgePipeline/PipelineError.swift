@@ -10,6 +10,7 @@ public enum PipelineError: Error, CustomStringConvertible {
     case badRounds(Int)
     case unusableMesh(path: String, reason: String)
     case badOutputFolder(path: String, reason: String)
+    case atlasUnusable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +38,8 @@ public enum PipelineError: Error, CustomStringConvertible {
             return "cannot render \(path): \(reason); repair or re-export the mesh"
         case let .badOutputFolder(path, reason):
             return "--out \(path): \(reason); name a new folder or a design folder elsewhere"
+        case let .atlasUnusable(path, reason):
+            return "--atlas \(path): \(reason)"
         }
     }
 }

@@ -121,6 +121,9 @@ public enum RecipeResolver {
         }
         try recipe.validate()
         let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }
+            + recipe.targets.indices.map { i in
+                (key: "target \(i + 1) (\(recipe.targets[i].label))", source: sources["targets[\(i)]"] ?? sources["targets"] ?? "default")
+            }
         let slug = LocalDescriber.slug(recipe.name ?? recipe.prompt ?? "design")
         return ResolvedRecipe(recipe: recipe, sources: listed, slug: slug, notes: notes, exchange: exchange, conflicts: conflicts)
     }

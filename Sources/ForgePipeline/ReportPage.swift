@@ -100,6 +100,14 @@ public enum ReportPage {
                 + plots.map { "<figure><img src=\"\(href($0))\" alt=\"\(escape($0))\"></figure>" }.joined() + "</div>\n"
         }
         if let properties = m.properties {
+            if !recipe.targets.isEmpty, let measured = properties.measures {
+                body += "<h2>Targets</h2>\n<table>" + recipe.targets.map { t in
+                    let value = measured.value(of: t)
+                    let met = value.map { t.range.contains($0) } ?? false
+                    let shown = value.map { $0.isFinite ? PropertyTarget.number($0) : "∞" } ?? "not computed"
+                    return "<tr><th>\(escape(t.label))</th><td>\(escape(shown)) — \(met ? "met" : "not met")</td></tr>"
+                }.joined() + "</table>\n"
+            }
             body += "<h2>Stiffness</h2>\n"
             let surface = assetPrefix + DesignImages.stiffnessSurface
             if exists(surface) {
@@ -125,7 +133,12 @@ public enum ReportPage {
             let shown = isFolder.boolValue ? name + "/" : name
             return "<li><a href=\"\(href(shown))\">\(escape(shown))</a></li>"
         }.joined() + "</ul>\n"
-        return """
+        return document(title: title, body: body)
+    }
+
+    /// A whole page: `body` under the reports' shared style.
+    static func document(title: String, body: String) -> String {
+        """
             <!DOCTYPE html>
             <html lang="en">
             <head>

@@ -15,8 +15,11 @@ public enum CritiqueSheet {
     static let labelScale = 2
     static let renderSide = 400
 
-    /// The sheet for `render` and `sections`; either may be missing (its half says so).
-    public static func compose(render: RGBImage?, sections: RGBImage?) -> RGBImage {
+    /// The sheet for `render` and `sections`; either may be missing (its half says so). With
+    /// `stiffness` (the directional Young's modulus surface) the sheet has three panels:
+    /// render, stiffness, cross-sections.
+    public static func compose(render: RGBImage?, sections: RGBImage?, stiffness: RGBImage? = nil) -> RGBImage {
+        if let stiffness { return composeThree(render: render, stiffness: stiffness, sections: sections) }
         var sheet = RGBImage(width: width, height: height)
         let labelHeight = RGBImage.textHeight(scale: labelScale) + 2 * margin
         let panelTop = labelHeight
@@ -29,6 +32,26 @@ public enum CritiqueSheet {
         place(sections, in: &sheet, x: rightLeft, y: panelTop, width: rightWidth, height: panelHeight)
         // A thin rule between the halves.
         sheet.fill(x: margin + renderSide + margin, y: panelTop, width: 1, height: panelHeight, color: SIMD3(200, 200, 206))
+        return sheet
+    }
+
+    static func composeThree(render: RGBImage?, stiffness: RGBImage, sections: RGBImage?) -> RGBImage {
+        var sheet = RGBImage(width: width, height: height)
+        let panelTop = RGBImage.textHeight(scale: labelScale) + 2 * margin
+        let panelHeight = height - panelTop - margin
+        let renderWidth = 300, stiffnessWidth = 290
+        let stiffnessLeft = margin + renderWidth + 2 * margin
+        let sectionsLeft = stiffnessLeft + stiffnessWidth + 2 * margin
+        let sectionsWidth = width - sectionsLeft - margin
+        sheet.draw(text: "3D render (iso)", x: margin, y: margin, scale: labelScale)
+        sheet.draw(text: "Young's modulus", x: stiffnessLeft, y: margin, scale: labelScale)
+        sheet.draw(text: "Cross-sections", x: sectionsLeft, y: margin, scale: labelScale)
+        place(render, in: &sheet, x: margin, y: panelTop, width: renderWidth, height: panelHeight)
+        place(stiffness, in: &sheet, x: stiffnessLeft, y: panelTop, width: stiffnessWidth, height: panelHeight)
+        place(sections, in: &sheet, x: sectionsLeft, y: panelTop, width: sectionsWidth, height: panelHeight)
+        for rule in [stiffnessLeft - margin, sectionsLeft - margin] {
+            sheet.fill(x: rule, y: panelTop, width: 1, height: panelHeight, color: SIMD3(200, 200, 206))
+        }
         return sheet
     }
 

@@ -122,11 +122,26 @@ struct BatchTests {
         let csv = try String(contentsOf: folder.appendingPathComponent("manifest.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 9)
-        #expect(lines[0] == "id,index,status,seed,solid_fraction,wavelength_mm,folder,measured_solid_fraction,"
-            + "measured_characteristic_length_mm,measured_anisotropy_ratio,measured_intrusion_median_mm,measured_fabric_anisotropy,"
-            + "triangles,watertight,printable,seconds,files,error")
-        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 18 })
+        let properties = ["relative_youngs_modulus", "youngs_modulus_gpa"].flatMap { q in ["x", "y", "z"].map { "measured_\(q)_\($0)" } }
+            + ["measured_stiffness_anisotropy"]
+            + ["permeability_m2", "tortuosity_factor"].flatMap { q in ["x", "y", "z"].map { "measured_\(q)_\($0)" } }
+        let header: [String] = ["id", "index", "status", "seed", "solid_fraction", "wavelength_mm", "folder", "measured_solid_fraction",
+                                "measured_characteristic_length_mm", "measured_anisotropy_ratio", "measured_intrusion_median_mm",
+                                "measured_fabric_anisotropy"] + properties + ["triangles", "watertight", "printable", "seconds", "files", "error"]
+        #expect(lines[0] == header.joined(separator: ","))
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 31 })
         #expect(manifest.variants.allSatisfy { ($0.intrusionMedianMM ?? 0) > 0 && $0.fabricAnisotropy != nil })
+        // Properties: in the manifest, on the property map, in the batch report.
+        #expect(manifest.variants.allSatisfy { row in
+            guard let p = row.properties else { return false }
+            return p.youngsModulusGPa.allSatisfy { $0 > 0 } && (p.permeabilityM2 ?? []).allSatisfy { $0 > 0 }
+                && abs(p.relativeYoungsModulus[0] - p.youngsModulusGPa[0] / 2.8) < 1e-12
+        })
+        let map = try PNGCodec.readRGB(folder.appendingPathComponent("property_map.png"))
+        #expect(map.width == 760 && map.height == 600)
+        let report = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("property_map.png") && report.contains("E_max/E_min"))
+        for row in manifest.variants { #expect(report.contains(row.id)) }
         let diversity = try String(contentsOf: folder.appendingPathComponent("diversity.csv"), encoding: .utf8)
         #expect(diversity.split(separator: "\n").count == 9)
         let sheet = try PNGCodec.readRGB(folder.appendingPathComponent("contact_sheet.png"))

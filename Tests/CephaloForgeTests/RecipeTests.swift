@@ -19,7 +19,7 @@ struct RecipeTests {
         recipe.seed = 123_456_789_012_345
         let data = try JSONFile.encode(recipe)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let optional: Set = ["prompt", "min_wavelength_mm", "blend", "grading", "image"]
+        let optional: Set = ["prompt", "min_wavelength_mm", "blend", "grading", "image", "targets"]
         #expect(Set(object?.keys.map { $0 } ?? []) == Set(Recipe.keyNames).subtracting(optional))
         #expect(Recipe.keyNames.allSatisfy { $0 == $0.lowercased() && !$0.contains("-") })
         #expect(try JSONDecoder().decode(Recipe.self, from: data) == recipe)
