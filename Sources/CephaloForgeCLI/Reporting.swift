@@ -51,6 +51,14 @@ enum Summary {
         }
         if let line = propertiesLine(m.properties) { lines.append(line) }
         if let line = transportLine(m.properties) { lines.append(line) }
+        if !r.targets.isEmpty, let measured = m.properties?.measures {
+            lines.append("  targets: " + r.targets.map { t in
+                let value = measured.value(of: t)
+                let met = value.map { t.range.contains($0) } ?? false
+                return "\(t.label): \(value.map { $0.isFinite ? PropertyTarget.number($0) : "∞" } ?? "not computed") "
+                    + (met ? "(met)" : "(not met)")
+            }.joined(separator: "; "))
+        }
         lines.append((m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))
             + " (" + m.printability.scope + ")")
         lines.append(String(format: "  %.2f s: synthesis %.2f, threshold %.2f, cleanup %.2f, metrics %.2f, properties %.2f, meshing %.2f, checks %.2f, writing %.2f, images %.2f",

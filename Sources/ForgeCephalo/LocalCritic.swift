@@ -4,9 +4,10 @@ import Foundation
 /// A critic that needs no model: it compares the measurements with what the target asks
 /// for (`TargetAssessment`: fraction within 2 points, characteristic length within 15% of
 /// the target wavelength, family and mode as named, graded layers, anisotropy,
-/// printability) and proposes the changes that close each gap — the fraction moved by the
-/// measured error, the wavelength scaled by target / measured, narrower cones, a minimum
-/// feature size for thin walls. The score starts at 10 and loses points for each open gap;
+/// printability, and the property targets from the computed stiffness and flow) and proposes
+/// the changes that close each gap — the fraction moved by the measured error, the
+/// wavelength scaled by target / measured, narrower cones, a minimum feature size for thin
+/// walls, and the physical steps of `PropertySteps` for the property targets. The score starts at 10 and loses points for each open gap;
 /// the critique is satisfied when every gap is closed.
 public struct LocalCritic: Critic {
     public init() {}

@@ -22,6 +22,7 @@ public struct LocalDescriber: Describer {
         Vocabulary.applyModifiers(text, &recipe, &from)
         Vocabulary.applyPrinter(text, &recipe, &from)
         TargetVocabulary.apply(text, &recipe, &from)
+        Self.aimCones(&recipe, &from)
         if let (n, words) = text.firstInteger([#"(\d+)\s*(?:voxels|vox|³|\^3)"#,
                                               #"(?<!cell |pore |feature |grain |strut |printer )(?:grid size|size|resolution)\s*(?:of\s*)?(\d+)(?![\d.])(?!\s*(?:mm|µm|um|cm|micron|x|×))"#]) {
             recipe.size = GridSize(cube: n)
@@ -45,6 +46,18 @@ public struct LocalDescriber: Describer {
         }
         if let size { recipe.size = size }
         return Description(recipe: recipe, fromPrompt: from)
+    }
+
+    /// A spinodoid asked for a stiffness ratio starts in the pattern that gives it: cones across
+    /// the stiff axis (its own off), or on the soft axis alone, at the angle of the critic's
+    /// first step (`PropertySteps.defaultAngle`).
+    static func aimCones(_ recipe: inout Recipe, _ from: inout [String: String]) {
+        guard recipe.family == .spinodoid,
+              let i = recipe.targets.firstIndex(where: { $0.quantity == .stiffnessRatio }),
+              let axis = recipe.targets[i].axisIndex else { return }
+        let aim = recipe.targets[i].aim, angle = PropertySteps.round1(PropertySteps.defaultAngle(for: aim))
+        recipe.coneAnglesDeg = (0..<3).map { ($0 == axis) == (aim > 1) ? 0 : angle }
+        from["cone_angles_deg"] = from["targets[\(i)]"]
     }
 
     /// A folder-friendly name: lowercase letters, digits and dashes, at most 48 characters.

@@ -75,6 +75,9 @@ public struct ModelCritic: Critic {
             "min_feature_mm": r.minFeatureMM, "printer_resolution_mm": r.printerResolutionMM, "axis": r.axis.rawValue,
         ]
         if let g = r.grading { out["grading_fractions"] = g.fractions }
+        if r.family == .spinodoid { out["cone_angles_deg"] = r.coneAnglesDeg }
+        if [.lamellar, .columnar, .cubic].contains(r.family) { out["cone_angle_deg"] = r.coneAngleDeg }
+        out["material"] = r.material.name
         return out
     }
 }

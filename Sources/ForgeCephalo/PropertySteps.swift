@@ -55,7 +55,7 @@ struct PropertySteps {
                               issue: "the properties were not computed, so the targets cannot be judged (run with --properties fast)"))
             return
         }
-        var fractionSteps: [(label: String, fraction: Double, size: Double)] = []
+        var fractionSteps: [FractionStep] = []
         var coneDone = false
         // A ratio and a magnitude of the stiffness together: one joint step on both levers.
         var handled = Set<Int>()
@@ -86,8 +86,10 @@ struct PropertySteps {
             case .youngsModulusGPa, .relativeYoungsModulus, .shearModulusGPa:
                 if fractionStated {
                     unreachable.append("\(target.label): the prompt fixes the solid fraction, which sets the stiffness")
-                } else if let phi = stiffnessFraction(target, measured: measured, aim: aim, request) {
-                    fractionSteps.append((target.label, phi, size))
+                } else if let (phi, n, fitted) = stiffnessFraction(target, measured: measured, aim: aim, request) {
+                    fractionSteps.append(.init(label: target.label, fraction: phi, size: size, reason: fitted
+                        ? String(format: "E ∝ φⁿ with n = %.2f fitted to the rounds so far", n)
+                        : "E ∝ φ² (Gibson–Ashby, bending-dominated) until two fractions are measured"))
                 }
             case .stiffnessRatio:
                 if !coneDone { coneDone = ratioStep(target, measured: measured, aim: aim, request) }
@@ -95,7 +97,8 @@ struct PropertySteps {
                 if !coneDone { coneDone = isotropyStep(target, measured: measured, request) }
             case .permeabilityM2:
                 if let phi = permeabilityStep(target, measured: measured, aim: aim, request, fractionFree: !fractionStated) {
-                    fractionSteps.append((target.label, phi, size))
+                    fractionSteps.append(.init(label: target.label, fraction: phi, size: size,
+                                               reason: "Kozeny–Carman: k ∝ ε³/(1 − ε)²"))
                 }
             case .tortuosityFactor:
                 if fractionStated {
@@ -103,7 +106,8 @@ struct PropertySteps {
                 } else {
                     let porosity = 1 - m.solidFraction
                     let next = measured.isFinite ? porosity * pow(measured / aim, 2) : porosity + 0.1
-                    fractionSteps.append((target.label, recipe.solidFraction - (min(max(next, 0.05), 0.95) - porosity), size))
+                    fractionSteps.append(.init(label: target.label, fraction: recipe.solidFraction - (min(max(next, 0.05), 0.95) - porosity),
+                                               size: size, reason: "Bruggeman: τ = ε^(−1/2)"))
                 }
             }
         }
@@ -137,9 +141,18 @@ struct PropertySteps {
 
     // MARK: stiffness magnitude
 
-    /// The recipe fraction that brings `target` to `aim`, from E ∝ φⁿ.
+    /// A solid fraction one target asks for, and why.
+    struct FractionStep {
+        var label: String
+        var fraction: Double
+        var size: Double
+        var reason: String
+    }
+
+    /// The recipe fraction that brings `target` to `aim`, from E ∝ φⁿ, with n and whether it
+    /// was fitted.
     private func stiffnessFraction(_ target: PropertyTarget, measured: Double, aim: Double,
-                                   _ request: CritiqueRequest) -> Double? {
+                                   _ request: CritiqueRequest) -> (Double, Double, Bool)? {
         let recipe = request.recipe, phi = request.measures.solidFraction
         let points = (request.history + [.init(recipe: recipe, measures: request.measures)])
             .filter { Self.sameShape($0.recipe, recipe) }
@@ -147,11 +160,12 @@ struct PropertySteps {
                 guard let v = o.measures.properties?.value(of: target), v > 0, v.isFinite else { return nil }
                 return (log(o.measures.solidFraction), log(v))
             }
-        let n = Self.slope(points).map { min(max($0, 1), 4) } ?? 2
-        guard measured > 0 else { return recipe.solidFraction + 0.1 }
+        let fitted = Self.slope(points).map { min(max($0, 1), 4) }
+        let n = fitted ?? 2
+        guard measured > 0 else { return (recipe.solidFraction + 0.1, n, fitted != nil) }
         let wanted = phi * pow(aim / measured, 1 / n)
         let step = min(max(wanted, phi * 0.5), phi * 2) - phi
-        return recipe.solidFraction + step
+        return (recipe.solidFraction + step, n, fitted != nil)
     }
 
     /// Least-squares slope of y on x, when the x values spread.
@@ -459,7 +473,7 @@ struct PropertySteps {
 
     /// One solid-fraction step from several targets: the largest gap's when they agree, the
     /// geometric middle with a stated trade-off when they pull opposite ways.
-    private mutating func combineFractions(_ steps: [(label: String, fraction: Double, size: Double)], recipe: Recipe) {
+    private mutating func combineFractions(_ steps: [FractionStep], recipe: Recipe) {
         guard !steps.isEmpty else { return }
         let now = recipe.solidFraction
         let up = steps.filter { $0.fraction > now }, down = steps.filter { $0.fraction < now }
@@ -480,7 +494,6 @@ struct PropertySteps {
             return
         }
         adjustments.append(.init(parameter: "solid_fraction", value: .number((value * 10_000).rounded() / 10_000),
-                                 reason: pick.label.hasPrefix("k") ? "Kozeny–Carman: k ∝ ε³/(1 − ε)²"
-                                    : pick.label.hasPrefix("τ") ? "Bruggeman: τ = ε^(−1/2)" : "E ∝ φⁿ, n fitted to the rounds so far"))
+                                 reason: pick.reason))
     }
 }

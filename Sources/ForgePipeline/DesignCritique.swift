@@ -63,7 +63,7 @@ public enum DesignCritique {
 
 extension DesignProperties {
     /// The numbers property targets are judged by; nil without the elastic solve.
-    var measures: PropertyMeasures? {
+    public var measures: PropertyMeasures? {
         guard let e = elastic else { return nil }
         return PropertyMeasures(
             solidModulusGPa: e.material.youngsModulusGPa, youngsModulusGPa: e.youngsModulusGPa.values,

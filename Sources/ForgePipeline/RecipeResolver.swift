@@ -121,6 +121,8 @@ public enum RecipeResolver {
         }
         try recipe.validate()
         let listed = Description.reportedKeys.map { (key: $0, source: sources[$0] ?? "default") }
+            + sources.filter { Recipe.keyNames.contains($0.key) && !Description.reportedKeys.contains($0.key) && !$0.value.hasPrefix("recipe") }
+                .sorted { $0.key < $1.key }.map { (key: $0.key, source: $0.value) }
             + recipe.targets.indices.map { i in
                 (key: "target \(i + 1) (\(recipe.targets[i].label))", source: sources["targets[\(i)]"] ?? sources["targets"] ?? "default")
             }

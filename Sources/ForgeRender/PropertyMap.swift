@@ -70,7 +70,7 @@ public struct PropertyMap {
         image.fill(x: x0, y: y1, width: 1, height: y0 - y1, color: axis)
         // Guide lines E/E_s = C φⁿ with C = 1 (Gibson–Ashby).
         for (n, name, color) in [(1.0, "E/Es = phi (stretching)", SIMD3<UInt8>(90, 90, 100)),
-                                 (2.0, "E/Es = phi^2 (bending)", SIMD3<UInt8>(150, 150, 160))] {
+                                 (2.0, "E/Es = phi squared (bending)", SIMD3<UInt8>(150, 150, 160))] {
             var last: (Int, Int)?
             let steps = 400
             for i in 0...steps {

@@ -85,7 +85,7 @@ struct PropertyIterationTests {
         let reply1 = """
             {"score": 4, "summary": "too soft along z", "issues": ["E_z/E_across is far below 3"],
              "adjustments": [{"parameter": "cone_angle_x_deg", "value": 120, "reason": "wide cones across z"},
-                             {"parameter": "cone_angle_z_deg", "value": 0, "reason": "columns along z"},
+                             {"parameter": "cone_angle_z_deg", "value": 0, "reason": "columns stay along z"},
                              {"parameter": "solid_fraction", "change": "+0.05", "reason": "stiffer"}]}
             """
         let server = try ScriptedChatServer([.completion(reply1),
@@ -115,9 +115,11 @@ struct PropertyIterationTests {
         try png.write(to: pictureURL)
         let picture = try PNGCodec.readRGB(pictureURL)
         #expect(picture.width == 960 && picture.height == 440)
-        // Round 2 took the model's steps, the out-of-range cone clamped to 90°.
+        // The describer started in columns along z; round 2 took the model's steps, the
+        // out-of-range cone clamped to 90°.
+        #expect(start.coneAnglesDeg == [58.6, 58.6, 0])
         let recipe2 = try RecipeFile.decode(folder.appendingPathComponent("rounds/02/recipe.json"))
-        #expect(recipe2.coneAnglesDeg == [90, 30, 0])
+        #expect(recipe2.coneAnglesDeg == [90, 58.6, 0])
         #expect(abs(recipe2.solidFraction - 0.45) < 1e-9)
         let round2 = try #require(summary.rounds.last)
         #expect(round2.changesFrom == "critic")
