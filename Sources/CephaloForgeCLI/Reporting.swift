@@ -53,10 +53,8 @@ enum Summary {
         if let line = transportLine(m.properties) { lines.append(line) }
         if !r.targets.isEmpty, let measured = m.properties?.measures {
             lines.append("  targets: " + r.targets.map { t in
-                let value = measured.value(of: t)
-                let met = value.map { t.range.contains($0) } ?? false
-                return "\(t.label): \(value.map { $0.isFinite ? PropertyTarget.number($0) : "∞" } ?? "not computed") "
-                    + (met ? "(met)" : "(not met)")
+                let (text, met) = measured.reading(of: t)
+                return "\(t.label): \(text) " + (met ? "(met)" : "(not met)")
             }.joined(separator: "; "))
         }
         lines.append((m.printability.printable ? "  printable" : "  not printable: " + m.printability.reasons.joined(separator: "; "))

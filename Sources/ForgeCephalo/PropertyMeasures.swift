@@ -67,4 +67,11 @@ public struct PropertyMeasures: Codable, Sendable, Equatable {
             return axis.map { values[$0] } ?? values.reduce(0, +) / 3
         }
     }
+
+    /// `target`'s measured value as written in tables ("∞" for pores that do not cross) and
+    /// whether it is within the target.
+    public func reading(of target: PropertyTarget) -> (text: String, met: Bool) {
+        guard let v = value(of: target) else { return ("not computed", false) }
+        return (v.isFinite ? PropertyTarget.number(v) : "∞", target.range.contains(v))
+    }
 }

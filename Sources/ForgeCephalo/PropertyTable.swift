@@ -13,10 +13,8 @@ public enum PropertyTable {
         if !request.targets.isEmpty {
             lines.append("Targets (measured, then asked):")
             for t in request.targets {
-                let value = p.value(of: t)
-                let met = value.map { t.range.contains($0) } ?? false
-                lines.append("- \(PropertySteps.symbol(t)): \(value.map(PropertyTarget.number) ?? "not computed") "
-                             + "(asked \(t.label); \(met ? "met" : "not met"))")
+                let (text, met) = p.reading(of: t)
+                lines.append("- \(PropertySteps.symbol(t)): \(text) (asked \(t.label); \(met ? "met" : "not met"))")
             }
         }
         func row(_ name: String, _ values: [Double?]) -> String {

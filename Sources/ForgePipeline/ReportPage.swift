@@ -102,10 +102,8 @@ public enum ReportPage {
         if let properties = m.properties {
             if !recipe.targets.isEmpty, let measured = properties.measures {
                 body += "<h2>Targets</h2>\n<table>" + recipe.targets.map { t in
-                    let value = measured.value(of: t)
-                    let met = value.map { t.range.contains($0) } ?? false
-                    let shown = value.map { $0.isFinite ? PropertyTarget.number($0) : "∞" } ?? "not computed"
-                    return "<tr><th>\(escape(t.label))</th><td>\(escape(shown)) — \(met ? "met" : "not met")</td></tr>"
+                    let (text, met) = measured.reading(of: t)
+                    return "<tr><th>\(escape(t.label))</th><td>\(escape(text)) — \(met ? "met" : "not met")</td></tr>"
                 }.joined() + "</table>\n"
             }
             body += "<h2>Stiffness</h2>\n"

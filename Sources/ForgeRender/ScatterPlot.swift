@@ -63,12 +63,7 @@ public struct ScatterPlot {
         image.draw(text: yLabel, x: 8, y: top - 10, scale: 1)
         for p in points {
             let x = px(p.x), y = py(p.y), color = Self.palette[p.group % Self.palette.count]
-            for dy in -4...4 {
-                for dx in -4...4 where dx * dx + dy * dy <= 16 {
-                    let sx = x + dx, sy = y + dy
-                    if sx >= 0, sx < width, sy >= 0, sy < height { image[sx, sy] = color }
-                }
-            }
+            image.disc(x: x, y: y, radius: 4, color: color)
             if points.count <= 40 { image.draw(text: p.label, x: x + 7, y: y - 3, scale: 1, color: SIMD3(60, 60, 70)) }
         }
         return image
