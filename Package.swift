@@ -69,7 +69,7 @@ let package = Package(
         // The readers of user files under libFuzzer (Tests/Fuzz/run), or replaying a corpus.
         .executableTarget(name: "cephalo-forge-fuzz", dependencies: ["ForgeFormats"], path: "Tests/Fuzz/Harness"),
 
-        .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "CMemory"],
+        .executableTarget(name: "cephalo-forge-bench", dependencies: ["CephaloForge", "ForgeFFT", "CMemory"],
                           path: "Benchmarks/MeshingBenchmark"),
         .executableTarget(name: "cephalo-forge-property-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/PropertyBenchmark", exclude: ["muspectre_stiffness.py"]),

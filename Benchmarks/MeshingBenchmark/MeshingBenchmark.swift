@@ -1,13 +1,18 @@
 import CMemory
 import CephaloForge
+import ForgeFFT
 import Foundation
 
 /// Times CephaloForge's stages on the peer's volume (periodic spinodal, 8 wavelengths per
 /// box edge, shell width 2 cycles per box, 35% solid) and writes that level set as raw
 /// Float32 so the peer meshes exactly the same volume.
 ///
-///   cephalo-forge-bench N [--runs R] [--raw FILE]
-/// Prints one JSON line: medians per stage (s), triangles, peak RSS (MB).
+///   cephalo-forge-bench N [--runs R] [--raw FILE] [--mesh-out FILE.stl] [--synthesis-only]
+/// Prints one JSON line: medians per stage (s), triangles, peak RSS (MB). With
+/// `--mesh-out`, the marched mesh (the one decimated) is written as binary STL, so
+/// another decimator can be timed on it. With `--synthesis-only`, the field alone (the
+/// first run, `first_synthesis_s`, also takes the buffer's first page faults) and a full
+/// forward and inverse transform of the grid (`forward_inverse_s`).
 @main
 struct MeshingBenchmark {
     static func main() throws {
@@ -20,11 +25,15 @@ struct MeshingBenchmark {
         arguments.removeFirst()
         var runs = 3
         var rawPath: String?
+        var synthesisOnly = false
+        var meshPath: String?
         while let flag = arguments.first {
             arguments.removeFirst()
             switch flag {
             case "--runs": runs = Int(arguments.removeFirst()) ?? 3
             case "--raw": rawPath = arguments.removeFirst()
+            case "--synthesis-only": synthesisOnly = true
+            case "--mesh-out": meshPath = arguments.removeFirst()
             default: break
             }
         }
@@ -47,6 +56,21 @@ struct MeshingBenchmark {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         var triangles = 0
+        if synthesisOnly {
+            let first = Date()
+            _ = try FieldSynthesis.field(for: recipe)
+            let firstS = Date().timeIntervalSince(first)
+            for _ in 0..<runs { _ = try time("synthesis") { try FieldSynthesis.field(for: recipe) } }
+            let later = times["synthesis", default: [0]].sorted()
+            // A full forward and inverse transform of the grid, as two-point statistics runs.
+            let buffer = try RealSpectralBuffer(size: recipe.size)
+            for i in 0..<buffer.floatCount { buffer.pointer[i] = Float(i % 7) }
+            for _ in 0..<runs { time("fft") { buffer.forward(); buffer.inverse() } }
+            let fft = times["fft", default: [0]].sorted()
+            print("{\"n\":\(n),\"first_synthesis_s\":\(firstS),\"synthesis_s\":\(later[later.count / 2]),"
+                + "\"forward_inverse_s\":\(fft[fft.count / 2]),\"runs\":\(runs)}")
+            return
+        }
         for _ in 0..<runs {
             var field = try time("synthesis") { try FieldSynthesis.field(for: recipe) }
             time("threshold") { field.threshold(toSolidFraction: recipe.solidFraction) }
@@ -88,6 +112,7 @@ struct MeshingBenchmark {
             try time("png") {
                 try SliceStackWriter.write(field, to: slices, textKey: "recipe", text: "benchmark")
             }
+            if let meshPath { try BinarySTLWriter.write(mesh, to: URL(fileURLWithPath: meshPath)) }
             if let rawPath { try littleEndianRaw(field.values).write(to: URL(fileURLWithPath: rawPath)) }
         }
         var usage = rusage()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The folder where CephaloForge keeps what it learns between runs (FFTW wisdom, what each
+/// The folder where CephaloForge keeps what it learns between runs (what each
 /// model server accepts): `$CEPHALO_FORGE_CACHE`, else `$XDG_CACHE_HOME/cephalo-forge`,
 /// else `~/.cache/cephalo-forge`. Nothing in it is needed: deleting it only costs time.
 public enum CacheFolder {

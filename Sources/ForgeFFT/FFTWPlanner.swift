@@ -2,68 +2,48 @@ import CFFTW
 import ForgeCore
 import Foundation
 
-/// The single place where FFTW plans are made: planning is not thread-safe, so it happens
-/// behind one lock; threads are initialised once; wisdom is loaded from and saved to a
-/// cache folder so that a measured plan costs seconds only the first time per size.
+/// The single place where FFTW plans are made and destroyed: planning is not thread-safe,
+/// so it happens behind one lock (running a plan on new arrays is, and the transforms run
+/// their plans from several threads at once).
 ///
-/// Measuring is unlimited up to 512³ samples (tens of seconds once per size, then free:
-/// FFTW keeps no wisdom for a plan cut short, so a limit would cost its seconds on every
-/// run and leave a slower plan); above that it is limited to `planningTimeLimitS` seconds.
-///
-/// Environment: `CEPHALO_FFTW_PLANNER` = `measure` (default), `estimate` or `patient`;
-/// `CEPHALO_FORGE_CACHE` overrides the cache folder (default `$XDG_CACHE_HOME/cephalo-forge`
-/// or `~/.cache/cephalo-forge`).
+/// Every plan is made by FFTW's estimate: at once, with the arrays left untouched, and the
+/// same plan, so the same bits, on every run and every machine with the same FFTW and core
+/// count. Measuring plans would cost seconds per size (3.5 s at 128³, tens of seconds at
+/// 256³–512³) for transforms that run a handful of times per design or, in the solvers,
+/// take a small share of the time; where estimated 3D plans are slow (large grids), the
+/// transform runs as 1D passes instead (`SlabPasses`). No wisdom is kept.
 enum FFTWPlanner {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var prepared = false
+    nonisolated(unsafe) private static var threadsReady = false
 
-    static var effortFlag: UInt32 {
-        switch ProcessInfo.processInfo.environment["CEPHALO_FFTW_PLANNER"]?.lowercased() {
-        case "estimate": return UInt32(FFTW_ESTIMATE)
-        case "patient": return UInt32(FFTW_PATIENT)
-        default: return UInt32(FFTW_MEASURE)
-        }
+    /// A single-threaded plan from `make`, given FFTW's planner flags.
+    static func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? {
+        lock.lock()
+        defer { lock.unlock() }
+        prepareThreads()
+        fftwf_plan_with_nthreads(1)
+        return make(UInt32(FFTW_ESTIMATE))
     }
 
-    static var wisdomURL: URL {
-        let threads = ProcessInfo.processInfo.activeProcessorCount
-        return CacheFolder.url().appendingPathComponent("fftw3f-wisdom-\(threads)t.txt")
-    }
-
-    /// Makes a forward (r2c) and inverse (c2r) in-place plan for `buffer`.
-    /// `dimensions` are slowest first (z, y, x). Overwrites the buffer when measuring.
-    static func makePlans(dimensions: [Int], buffer: UnsafeMutablePointer<Float>, inverse wantsInverse: Bool = true) throws
-        -> (forward: OpaquePointer, inverse: OpaquePointer?)
+    /// In-place forward (r2c) and inverse (c2r) plans of the whole grid at `buffer`, each
+    /// only when asked for, run on every core. `dimensions` are slowest first (z, y, x).
+    static func makePlans(dimensions: [Int], buffer: UnsafeMutablePointer<Float>, forward wantsForward: Bool,
+                          inverse wantsInverse: Bool) throws -> (forward: OpaquePointer?, inverse: OpaquePointer?)
     {
         lock.lock()
         defer { lock.unlock() }
-        prepareOnce()
-        let threads = Int32(ProcessInfo.processInfo.activeProcessorCount)
-        fftwf_plan_with_nthreads(threads)
+        prepareThreads()
+        fftwf_plan_with_nthreads(Int32(ProcessInfo.processInfo.activeProcessorCount))
         let n = dimensions.map(Int32.init)
         let complex = UnsafeMutableRawPointer(buffer).bindMemory(to: fftwf_complex.self, capacity: 1)
-        let rank = Int32(n.count)
-        let effort = effortFlag
-        let samples = dimensions.reduce(1, *)
-        fftwf_set_timelimit(samples <= 1 << 27 ? -1 : planningTimeLimitS)
-        var learned = false
-        func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? {
-            if effort != UInt32(FFTW_ESTIMATE), let p = make(effort | UInt32(FFTW_WISDOM_ONLY)) { return p }
-            learned = learned || effort != UInt32(FFTW_ESTIMATE)
-            return make(effort)
-        }
-        let forward = n.withUnsafeBufferPointer { dims in
-            plan { fftwf_plan_dft_r2c(rank, dims.baseAddress, buffer, complex, $0) }
-        }
-        let inverse = !wantsInverse ? nil : n.withUnsafeBufferPointer { dims in
-            plan { fftwf_plan_dft_c2r(rank, dims.baseAddress, complex, buffer, $0) }
-        }
-        guard let forward, inverse != nil || !wantsInverse else {
+        let rank = Int32(n.count), flags = UInt32(FFTW_ESTIMATE)
+        let forward = !wantsForward ? nil : n.withUnsafeBufferPointer { fftwf_plan_dft_r2c(rank, $0.baseAddress, buffer, complex, flags) }
+        let inverse = !wantsInverse ? nil : n.withUnsafeBufferPointer { fftwf_plan_dft_c2r(rank, $0.baseAddress, complex, buffer, flags) }
+        guard forward != nil || !wantsForward, inverse != nil || !wantsInverse else {
             if let forward { fftwf_destroy_plan(forward) }
             if let inverse { fftwf_destroy_plan(inverse) }
             throw FFTError.planFailed(dimensions: dimensions)
         }
-        if learned { saveWisdom() }
         return (forward, inverse)
     }
 
@@ -76,18 +56,12 @@ enum FFTWPlanner {
     {
         lock.lock()
         defer { lock.unlock() }
-        prepareOnce()
+        prepareThreads()
         fftwf_plan_with_nthreads(Int32(ProcessInfo.processInfo.activeProcessorCount))
         let (nx, ny, nz) = (Int32(size.nx), Int32(size.ny), Int32(size.nz))
         let cx = nx / 2 + 1
         let complex = UnsafeMutableRawPointer(buffer).bindMemory(to: fftwf_complex.self, capacity: 1)
-        let effort = effortFlag
-        var learned = false
-        func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? {
-            if effort != UInt32(FFTW_ESTIMATE), let p = make(effort | UInt32(FFTW_WISDOM_ONLY)) { return p }
-            learned = learned || effort != UInt32(FFTW_ESTIMATE)
-            return make(effort)
-        }
+        func plan(_ make: (UInt32) -> OpaquePointer?) -> OpaquePointer? { make(UInt32(FFTW_ESTIMATE)) }
         let across = Int32(columns)
         var runs: [(first: Int32, count: Int32)] = [(0, ny)]
         if 2 * rows + 1 < size.ny {
@@ -111,36 +85,18 @@ enum FFTWPlanner {
             for case let p? in plans { fftwf_destroy_plan(p) }
             throw FFTError.planFailed(dimensions: [size.nz, size.ny, size.nx])
         }
-        if learned { saveWisdom() }
         return plans.map { $0! }
+    }
+
+    private static func prepareThreads() {
+        guard !threadsReady else { return }
+        threadsReady = true
+        fftwf_init_threads()
     }
 
     static func destroy(_ plan: OpaquePointer) {
         lock.lock()
         defer { lock.unlock() }
         fftwf_destroy_plan(plan)
-    }
-
-    /// Upper bound on the time FFTW spends measuring one plan above 512³ samples.
-    static let planningTimeLimitS = 4.0
-
-    private static func prepareOnce() {
-        guard !prepared else { return }
-        prepared = true
-        fftwf_init_threads()
-        _ = fftwf_import_wisdom_from_filename(wisdomURL.path)
-    }
-
-    /// Writes wisdom to a temporary file and renames it, so readers never see half a file.
-    private static func saveWisdom() {
-        let url = wisdomURL
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                 withIntermediateDirectories: true)
-        let temporary = url.path + ".\(getpid()).tmp"
-        if fftwf_export_wisdom_to_filename(temporary) != 0 {
-            _ = rename(temporary, url.path)
-        } else {
-            unlink(temporary)
-        }
     }
 }

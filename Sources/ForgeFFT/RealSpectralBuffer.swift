@@ -2,7 +2,9 @@ import CFFTW
 import ForgeCore
 
 /// An in-place real ↔ half-complex Fourier workspace for one grid size (2D or 3D),
-/// backed by FFTW's aligned memory and its threaded, planned transforms.
+/// backed by FFTW's aligned memory and its transforms on every core: FFTW's own plans for
+/// grids up to 128³ and for band-limited synthesis, 1D passes plane by plane and slab by
+/// slab above (`SlabPasses`).
 ///
 /// Real layout: rows of `paddedRowLength = 2 (nx/2 + 1)` floats, x fastest; the first `nx`
 /// of each row are the samples. Complex layout: `(nx/2 + 1) × ny × nz` interleaved
@@ -16,11 +18,17 @@ public final class RealSpectralBuffer: @unchecked Sendable {
     public let complexRowLength: Int
     /// The storage, `paddedRowLength · ny · nz` floats.
     public let pointer: UnsafeMutablePointer<Float>
-    private let forwardPlan: OpaquePointer
-    /// The full inverse, made only when no band plans stand in for it.
+    /// The forward plan (nil for a synthesis buffer, or where `passes` run the transform).
+    private let forwardPlan: OpaquePointer?
+    /// The full inverse plan, made only when neither band plans nor `passes` stand in for it.
     private let inversePlan: OpaquePointer?
     /// Plans for `inverse()` when the spectrum is known to be band-limited (see `init`).
     private let bandPlans: [OpaquePointer]
+    /// The transform as 1D passes, for 3D grids above `passesAbove` samples.
+    private let passes: SlabPasses?
+
+    /// Samples above which a full 3D transform runs as `SlabPasses` (128³).
+    public static let passesAbove = 1 << 21
 
     /// The part of a 3D half spectrum that may be nonzero: columns kx < `columns` of rows
     /// with |ky| ≤ `rows` (any kz).
@@ -33,11 +41,12 @@ public final class RealSpectralBuffer: @unchecked Sendable {
         }
     }
 
-    /// Allocates and plans. Planning may overwrite the contents: fill after this returns.
-    /// With `inverseBand`, `inverse()` assumes every coefficient outside the band is zero
-    /// and skips the transforms of those columns: one pass along z over the band's columns
-    /// and rows, one along y over its columns, and the complex-to-real pass along x. For a
-    /// band-pass spectrum at 256³ that is well under half the work of the full transform.
+    /// Allocates and plans (planning leaves the contents alone).
+    /// With `inverseBand`, the buffer is for synthesis: there is no `forward()`, and
+    /// `inverse()` assumes every coefficient outside the band is zero and skips the
+    /// transforms of those columns: one pass along z over the band's columns and rows, one
+    /// along y over its columns, and the complex-to-real pass along x. For a band-pass
+    /// spectrum at 256³ that is well under half the work of the full transform.
     public init(size: GridSize, inverseBand: Band? = nil) throws {
         self.size = size
         complexRowLength = size.nx / 2 + 1
@@ -48,24 +57,24 @@ public final class RealSpectralBuffer: @unchecked Sendable {
         }
         MemoryPages.adviseHuge(raw, bytes: count * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: count)
+        let cx = complexRowLength
+        let band = inverseBand.flatMap { band in
+            !size.isPlanar && (band.columns < cx || 2 * band.rows + 1 < size.ny) ? band : nil
+        }
         let dimensions = size.isPlanar ? [size.ny, size.nx] : [size.nz, size.ny, size.nx]
+        let wantsForward = inverseBand == nil
         do {
-            let cx = size.nx / 2 + 1
-            let band = inverseBand.flatMap { band in
-                !size.isPlanar && (band.columns < cx || 2 * band.rows + 1 < size.ny) ? band : nil
-            }
-            (forwardPlan, inversePlan) = try FFTWPlanner.makePlans(dimensions: dimensions, buffer: pointer,
-                                                                   inverse: band == nil)
-            do {
-                if let band {
-                    bandPlans = try FFTWPlanner.makeBandPlans(size: size, columns: min(max(band.columns, 1), cx),
-                                                              rows: max(band.rows, 0), buffer: pointer)
-                } else {
-                    bandPlans = []
-                }
-            } catch {
-                FFTWPlanner.destroy(forwardPlan)
-                throw error
+            if let band {
+                bandPlans = try FFTWPlanner.makeBandPlans(size: size, columns: min(max(band.columns, 1), cx),
+                                                          rows: max(band.rows, 0), buffer: pointer)
+                (forwardPlan, inversePlan, passes) = (nil, nil, nil)
+            } else if !size.isPlanar && size.count > Self.passesAbove {
+                passes = try SlabPasses(size: size, forward: wantsForward)
+                (forwardPlan, inversePlan, bandPlans) = (nil, nil, [])
+            } else {
+                (forwardPlan, inversePlan) = try FFTWPlanner.makePlans(dimensions: dimensions, buffer: pointer,
+                                                                       forward: wantsForward, inverse: true)
+                (bandPlans, passes) = ([], nil)
             }
         } catch {
             fftwf_free(raw)
@@ -74,7 +83,7 @@ public final class RealSpectralBuffer: @unchecked Sendable {
     }
 
     deinit {
-        FFTWPlanner.destroy(forwardPlan)
+        if let forwardPlan { FFTWPlanner.destroy(forwardPlan) }
         if let inversePlan { FFTWPlanner.destroy(inversePlan) }
         for plan in bandPlans { FFTWPlanner.destroy(plan) }
         fftwf_free(pointer)
@@ -91,11 +100,16 @@ public final class RealSpectralBuffer: @unchecked Sendable {
         MemoryPages.release(UnsafeMutableRawPointer(pointer + range.lowerBound), bytes: range.count * MemoryLayout<Float>.stride)
     }
 
-    /// Real → half-complex, in place.
-    public func forward() { fftwf_execute(forwardPlan) }
+    /// Real → half-complex, in place (not for a buffer made with `inverseBand`).
+    public func forward() {
+        if let passes { return passes.forward(pointer) }
+        guard let forwardPlan else { preconditionFailure("a synthesis buffer has no forward transform") }
+        fftwf_execute(forwardPlan)
+    }
 
     /// Half-complex → real, in place (unnormalised).
     public func inverse() {
+        if let passes { return passes.inverse(pointer) }
         if let inversePlan {
             fftwf_execute(inversePlan)
         } else {

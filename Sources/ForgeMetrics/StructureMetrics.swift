@@ -8,8 +8,12 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
     public var topology: Topology
     public var solidThickness: LocalThickness?
     public var poreThickness: LocalThickness?
-    /// Voxel size of the grid local thickness was measured on (coarser for large designs).
+    /// Voxel size of the grid the solid's local thickness was measured on (coarser for
+    /// large designs and for solids wider than `thicknessRadiusLimit` voxels).
     public var thicknessVoxelSizeMM: Double
+    /// Voxel size of the grid the pores' local thickness was measured on (nil in files
+    /// written before the phases had grids of their own).
+    public var poreThicknessVoxelSizeMM: Double?
     /// The pores of a periodic design are read across the box faces, as in the tiling
     /// (otherwise they run on past the faces unbounded).
     public var poreThicknessPeriodic: Bool?
@@ -22,6 +26,14 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
 
     /// Largest voxel count on which local thickness is measured at full resolution (256³).
     public static let thicknessVoxelLimit = 1 << 24
+    /// The widest ball (radius, voxels) local thickness paints on a phase's grid: its cost
+    /// grows with the balls' volume, so a phase with wider features (pores about as wide as
+    /// the box) is measured on a grid halved until they fit, as long as the grid keeps
+    /// `thicknessGridMinimum` voxels along every axis. The values stay within a voxel of
+    /// that grid of the exact ones.
+    public static let thicknessRadiusLimit: Float = 32
+    /// The fewest voxels along an axis a phase's thickness grid is halved to.
+    public static let thicknessGridMinimum = 32
     /// The largest grid (voxels) intrusion is simulated on; larger masks are halved.
     public static let porosimetryVoxelLimit = 1 << 22
 
@@ -31,6 +43,7 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         case solidThickness = "solid_thickness"
         case poreThickness = "pore_thickness"
         case thicknessVoxelSizeMM = "thickness_voxel_size_mm"
+        case poreThicknessVoxelSizeMM = "pore_thickness_voxel_size_mm"
         case poreThicknessPeriodic = "pore_thickness_periodic"
         case porosimetry, chords, fabric
     }
@@ -61,24 +74,75 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
             thin = thin?.halved()
             h *= 2
         }
-        thicknessVoxelSizeMM = h
-        let solidField = LocalThickness.field(of: coarse, outsideIsBoundary: true)
-        solidThickness = LocalThickness(field: solidField, size: coarse.size, voxelSizeMM: h)
-        if let thin { solidThickness?.subvoxel = SubvoxelSummary(field: solidField, subvoxel: thin, voxelSizeMM: h) }
-        solidThicknessMap = keepingThicknessMap ? ThicknessMap(size: coarse.size, voxelSizeMM: h, valuesVoxels: solidField) : nil
-        // A periodic cell's pores continue into its neighbours' across every face.
-        let periodicPores = periodic ? LocalThickness.periodicField(ofComplementOf: coarse) : nil
+        // Each phase on a grid of its own: halved further while its widest ball is wider
+        // than `thicknessRadiusLimit` voxels.
+        let solid = Self.featureGrid(coarse, voxelSizeMM: h, subvoxel: thin) {
+            DistanceTransform.squaredDistance(toComplementOf: $0, outsideIsFeature: true)
+        }
+        thicknessVoxelSizeMM = solid.voxelSizeMM
+        let solidField = LocalThickness.thickness(radiiSquared: solid.squaredRadii, size: solid.mask.size)
+        solidThickness = LocalThickness(field: solidField, size: solid.mask.size, voxelSizeMM: solid.voxelSizeMM)
+        if let thin = solid.subvoxel {
+            solidThickness?.subvoxel = SubvoxelSummary(field: solidField, subvoxel: thin, voxelSizeMM: solid.voxelSizeMM)
+        }
+        solidThicknessMap = keepingThicknessMap
+            ? ThicknessMap(size: solid.mask.size, voxelSizeMM: solid.voxelSizeMM, valuesVoxels: solidField) : nil
+        var pore = Self.featureGrid(coarse, voxelSizeMM: h, subvoxel: thin) {
+            DistanceTransform.squaredDistance(to: $0, outsideIsFeature: false)
+        }
+        poreThicknessVoxelSizeMM = pore.voxelSizeMM
+        // A periodic cell's pores continue into its neighbours' across every face (their
+        // distances taken again, wrapped: the ones above are dropped first).
+        var periodicPores: [Float]?
+        if periodic {
+            pore.squaredRadii = []
+            periodicPores = LocalThickness.periodicField(ofComplementOf: pore.mask)
+            if periodicPores == nil {
+                pore.squaredRadii = DistanceTransform.squaredDistance(to: pore.mask, outsideIsFeature: false)
+            }
+        }
         poreThicknessPeriodic = periodicPores != nil
-        let poreField = periodicPores ?? LocalThickness.field(ofComplementOf: coarse, outsideIsBoundary: false)
-        poreThickness = LocalThickness(field: poreField, size: coarse.size, voxelSizeMM: h)
-        if let thin { poreThickness?.subvoxel = SubvoxelSummary(field: poreField, subvoxel: thin, voxelSizeMM: h) }
+        let poreField = periodicPores ?? LocalThickness.thickness(radiiSquared: pore.squaredRadii, size: pore.mask.size)
+        poreThickness = LocalThickness(field: poreField, size: pore.mask.size, voxelSizeMM: pore.voxelSizeMM)
+        if let thin = pore.subvoxel {
+            poreThickness?.subvoxel = SubvoxelSummary(field: poreField, subvoxel: thin, voxelSizeMM: pore.voxelSizeMM)
+        }
         // Intrusion floods the pores voxel by voxel in order of width, wherever that leads
         // (memory-bound): above `porosimetryVoxelLimit` voxels it runs on a grid halved again.
-        var pores = coarse, poresH = h
+        var pores = pore.mask, poresH = pore.voxelSizeMM
         while pores.size.count > Self.porosimetryVoxelLimit && pores.size.nx >= 16 {
             pores = pores.halved()
             poresH *= 2
         }
         porosimetry = Porosimetry(of: pores, voxelSizeMM: poresH)
+    }
+
+    /// A phase's grid for local thickness: `mask` halved while the phase's widest ball
+    /// (from `squaredDistances`, the phase's squared distance map on a grid) is wider than
+    /// `thicknessRadiusLimit` and every axis keeps `thicknessGridMinimum` voxels; with the
+    /// squared distances on that grid, so they are not taken twice.
+    static func featureGrid(_ mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness?,
+                            squaredDistances: (VoxelMask) -> [Float])
+        -> (mask: VoxelMask, voxelSizeMM: Double, subvoxel: SubvoxelThickness?, squaredRadii: [Float])
+    {
+        var grid = mask, h = voxelSizeMM, thin = subvoxel
+        var radii = squaredDistances(grid)
+        let limit = Self.thicknessRadiusLimit * Self.thicknessRadiusLimit
+        func halvable(_ size: GridSize) -> Bool {
+            let shortest = size.isPlanar ? min(size.nx, size.ny) : min(size.nx, size.ny, size.nz)
+            return shortest >= 2 * Self.thicknessGridMinimum
+        }
+        func widest(_ radii: [Float]) -> Float {
+            var top: Float = 0
+            for r in radii where r > top && r < DistanceTransform.unreachable { top = r }
+            return top
+        }
+        while halvable(grid.size), widest(radii) > limit {
+            grid = grid.halved()
+            thin = thin?.halved()
+            h *= 2
+            radii = squaredDistances(grid)
+        }
+        return (grid, h, thin, radii)
     }
 }

@@ -23,7 +23,7 @@ struct CLIRunner {
         return nil
     }
 
-    /// A private FFTW wisdom cache, so runs are not affected by other processes.
+    /// A private cache folder (what model servers accept), so runs are not affected by other processes.
     let cache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cf-cache-\(UUID().uuidString.prefix(8))")
     var workingDirectory = URL(fileURLWithPath: NSTemporaryDirectory())
     /// Extra environment variables for the run.
