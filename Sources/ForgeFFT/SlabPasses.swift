@@ -1,5 +1,6 @@
 import CFFTW
 import ForgeCore
+import Foundation
 
 /// The passes of an in-place real ↔ half-complex 3D transform of a grid in
 /// `RealSpectralBuffer`'s layout, run on the cores in parallel with single-threaded 1D plans:
@@ -14,6 +15,8 @@ final class SlabPasses: @unchecked Sendable {
     private var plans: [OpaquePointer] = []
     private var rowsForward: OpaquePointer?, columnsForward: OpaquePointer?, slabForward: OpaquePointer?
     private var rowsInverse: OpaquePointer?, columnsInverse: OpaquePointer?, slabInverse: OpaquePointer?
+    /// One contiguous block per task of the z pass, for a slab's columns.
+    private var slabBlocks: [UnsafeMutablePointer<fftwf_complex>] = []
 
     /// `forward`: whether `forward()` will be used.
     init(size: GridSize, forward: Bool) throws {
@@ -55,6 +58,15 @@ final class SlabPasses: @unchecked Sendable {
             return try make { fftwf_plan_guru_dft(1, &along, 1, &many, slab, slab, sign, $0) }
         }
         do {
+            if nz > 1 {
+                let tasks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, size.ny))
+                for _ in 0..<tasks {
+                    guard let block = fftwf_malloc(slabComplex * MemoryLayout<fftwf_complex>.stride) else {
+                        throw FFTError.outOfMemory(bytes: tasks * slabComplex * MemoryLayout<fftwf_complex>.stride)
+                    }
+                    slabBlocks.append(block.bindMemory(to: fftwf_complex.self, capacity: slabComplex))
+                }
+            }
             var length = nx
             if forward {
                 rowsForward = try make { fftwf_plan_many_dft_r2c(1, &length, ny, real, nil, 1, 2 * c32, complex, nil, 1, c32, $0) }
@@ -66,13 +78,15 @@ final class SlabPasses: @unchecked Sendable {
             if nz > 1 { slabInverse = try slabColumns(c32, FFTW_BACKWARD) }
         } catch {
             for plan in plans { FFTWPlanner.destroy(plan) }
-            plans = []
+            for block in slabBlocks { fftwf_free(block) }
+            (plans, slabBlocks) = ([], [])
             throw error
         }
     }
 
     deinit {
         for plan in plans { FFTWPlanner.destroy(plan) }
+        for block in slabBlocks { fftwf_free(block) }
     }
 
     /// Real → half-complex of the grid at `pointer`, in place.
@@ -114,12 +128,9 @@ final class SlabPasses: @unchecked Sendable {
     private func alongZ(_ pointer: UnsafeMutablePointer<Float>, plan: Plan) {
         let cx = complexRowLength, ny = size.ny, nz = size.nz, columns = cx
         let base = SendablePointer(UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: fftwf_complex.self))
-        parallelForRanges(ny) { ys in
-            guard let raw = fftwf_malloc(columns * nz * MemoryLayout<fftwf_complex>.stride) else {
-                preconditionFailure("no memory for an FFT slab of \(columns * nz) values")
-            }
-            defer { fftwf_free(raw) }
-            let block = raw.bindMemory(to: fftwf_complex.self, capacity: columns * nz)
+        let blocks = slabBlocks.map { SendablePointer($0) }
+        parallelForChunks(ny, chunks: blocks.count) { task, ys in
+            let block = blocks[task].base
             for y in ys {
                 for z in 0..<nz { (block + z * columns).update(from: base.base + (z * ny + y) * cx, count: columns) }
                 fftwf_execute_dft(plan.plan, block, block)
