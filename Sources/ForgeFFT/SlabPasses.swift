@@ -26,56 +26,52 @@ final class SlabPasses: @unchecked Sendable {
         complexRowLength = cx
         let (nx, ny, nz) = (Int32(size.nx), Int32(size.ny), Int32(size.nz))
         let c32 = Int32(cx)
-        // Plans are made on scratch arrays of the shapes they run on; plane passes run at
-        // any plane's offset, so they make no alignment assumptions.
+        // Plans are made on arrays of the shapes they run on: a plane's scratch, and the
+        // first of the blocks the z pass gathers slabs into (one per task, kept, so that
+        // transforming allocates nothing). Plane passes run at any plane's offset, so they
+        // make no alignment assumptions.
         let planeFloats = 2 * cx * size.ny, slabComplex = cx * size.nz
-        guard let planeScratch = fftwf_malloc(planeFloats * 4), let slabScratch = fftwf_malloc(max(slabComplex, 1) * 8) else {
-            throw FFTError.outOfMemory(bytes: planeFloats * 4 + slabComplex * 8)
+        guard let planeScratch = fftwf_malloc(planeFloats * MemoryLayout<Float>.stride) else {
+            throw FFTError.outOfMemory(bytes: planeFloats * MemoryLayout<Float>.stride)
         }
-        defer {
-            fftwf_free(planeScratch)
-            fftwf_free(slabScratch)
-        }
+        defer { fftwf_free(planeScratch) }
         let real = planeScratch.bindMemory(to: Float.self, capacity: planeFloats)
         let complex = planeScratch.bindMemory(to: fftwf_complex.self, capacity: planeFloats / 2)
-        let slab = slabScratch.bindMemory(to: fftwf_complex.self, capacity: max(slabComplex, 1))
-        let unaligned = UInt32(FFTW_UNALIGNED)
         func make(_ build: (UInt32) -> OpaquePointer?) throws -> OpaquePointer {
-            guard let plan = FFTWPlanner.plan({ build($0 | unaligned) }) else {
+            guard let plan = FFTWPlanner.plan({ build($0 | UInt32(FFTW_UNALIGNED)) }) else {
                 throw FFTError.planFailed(dimensions: [size.nz, size.ny, size.nx])
             }
             plans.append(plan)
             return plan
         }
-        func columns(_ count: Int32, _ sign: Int32) throws -> OpaquePointer {
+        func columns(_ sign: Int32) throws -> OpaquePointer {
             var along = fftwf_iodim(n: ny, is: c32, os: c32)
-            var many = fftwf_iodim(n: count, is: 1, os: 1)
+            var many = fftwf_iodim(n: c32, is: 1, os: 1)
             return try make { fftwf_plan_guru_dft(1, &along, 1, &many, complex, complex, sign, $0) }
         }
-        func slabColumns(_ count: Int32, _ sign: Int32) throws -> OpaquePointer {
-            var along = fftwf_iodim(n: nz, is: count, os: count)
-            var many = fftwf_iodim(n: count, is: 1, os: 1)
+        func slabColumns(_ sign: Int32) throws -> OpaquePointer {
+            let slab = slabBlocks[0]
+            var along = fftwf_iodim(n: nz, is: c32, os: c32)
+            var many = fftwf_iodim(n: c32, is: 1, os: 1)
             return try make { fftwf_plan_guru_dft(1, &along, 1, &many, slab, slab, sign, $0) }
         }
         do {
-            if nz > 1 {
-                let tasks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, size.ny))
-                for _ in 0..<tasks {
-                    guard let block = fftwf_malloc(slabComplex * MemoryLayout<fftwf_complex>.stride) else {
-                        throw FFTError.outOfMemory(bytes: tasks * slabComplex * MemoryLayout<fftwf_complex>.stride)
-                    }
-                    slabBlocks.append(block.bindMemory(to: fftwf_complex.self, capacity: slabComplex))
+            let tasks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, size.ny))
+            for _ in 0..<tasks {
+                guard let block = fftwf_malloc(slabComplex * MemoryLayout<fftwf_complex>.stride) else {
+                    throw FFTError.outOfMemory(bytes: tasks * slabComplex * MemoryLayout<fftwf_complex>.stride)
                 }
+                slabBlocks.append(block.bindMemory(to: fftwf_complex.self, capacity: slabComplex))
             }
             var length = nx
             if forward {
                 rowsForward = try make { fftwf_plan_many_dft_r2c(1, &length, ny, real, nil, 1, 2 * c32, complex, nil, 1, c32, $0) }
-                if ny > 1 { columnsForward = try columns(c32, FFTW_FORWARD) }
-                if nz > 1 { slabForward = try slabColumns(c32, FFTW_FORWARD) }
+                columnsForward = try columns(FFTW_FORWARD)
+                slabForward = try slabColumns(FFTW_FORWARD)
             }
             rowsInverse = try make { fftwf_plan_many_dft_c2r(1, &length, ny, complex, nil, 1, c32, real, nil, 1, 2 * c32, $0) }
-            if ny > 1 { columnsInverse = try columns(c32, FFTW_BACKWARD) }
-            if nz > 1 { slabInverse = try slabColumns(c32, FFTW_BACKWARD) }
+            columnsInverse = try columns(FFTW_BACKWARD)
+            slabInverse = try slabColumns(FFTW_BACKWARD)
         } catch {
             for plan in plans { FFTWPlanner.destroy(plan) }
             for block in slabBlocks { fftwf_free(block) }
@@ -126,15 +122,15 @@ final class SlabPasses: @unchecked Sendable {
     /// The z pass: for each row y, its complex columns along z are gathered into a block,
     /// transformed by `plan` and put back.
     private func alongZ(_ pointer: UnsafeMutablePointer<Float>, plan: Plan) {
-        let cx = complexRowLength, ny = size.ny, nz = size.nz, columns = cx
+        let cx = complexRowLength, ny = size.ny, nz = size.nz
         let base = SendablePointer(UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: fftwf_complex.self))
         let blocks = slabBlocks.map { SendablePointer($0) }
         parallelForChunks(ny, chunks: blocks.count) { task, ys in
             let block = blocks[task].base
             for y in ys {
-                for z in 0..<nz { (block + z * columns).update(from: base.base + (z * ny + y) * cx, count: columns) }
+                for z in 0..<nz { (block + z * cx).update(from: base.base + (z * ny + y) * cx, count: cx) }
                 fftwf_execute_dft(plan.plan, block, block)
-                for z in 0..<nz { (base.base + (z * ny + y) * cx).update(from: block + z * columns, count: columns) }
+                for z in 0..<nz { (base.base + (z * ny + y) * cx).update(from: block + z * cx, count: cx) }
             }
         }
     }
