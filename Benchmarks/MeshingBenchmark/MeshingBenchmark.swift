@@ -7,12 +7,13 @@ import Foundation
 /// box edge, shell width 2 cycles per box, 35% solid) and writes that level set as raw
 /// Float32 so the peer meshes exactly the same volume.
 ///
-///   cephalo-forge-bench N [--runs R] [--raw FILE] [--mesh-out FILE.stl] [--synthesis-only]
+///   cephalo-forge-bench N [--runs R] [--raw FILE] [--mesh-out FILE.stl] [--synthesis-only | --decimation-only]
 /// Prints one JSON line: medians per stage (s), triangles, peak RSS (MB). With
 /// `--mesh-out`, the marched mesh (the one decimated) is written as binary STL, so
 /// another decimator can be timed on it. With `--synthesis-only`, the field alone (the
 /// first run, `first_synthesis_s`, also takes the buffer's first page faults) and a full
-/// forward and inverse transform of the grid (`forward_inverse_s`).
+/// forward and inverse transform of the grid (`forward_inverse_s`). With `--decimation-only`,
+/// the marched mesh's decimation to a quarter of its triangles alone.
 @main
 struct MeshingBenchmark {
     static func main() throws {
@@ -26,6 +27,7 @@ struct MeshingBenchmark {
         var runs = 3
         var rawPath: String?
         var synthesisOnly = false
+        var decimationOnly = false
         var meshPath: String?
         while let flag = arguments.first {
             arguments.removeFirst()
@@ -33,6 +35,7 @@ struct MeshingBenchmark {
             case "--runs": runs = Int(arguments.removeFirst()) ?? 3
             case "--raw": rawPath = arguments.removeFirst()
             case "--synthesis-only": synthesisOnly = true
+            case "--decimation-only": decimationOnly = true
             case "--mesh-out": meshPath = arguments.removeFirst()
             default: break
             }
@@ -69,6 +72,20 @@ struct MeshingBenchmark {
             let fft = times["fft", default: [0]].sorted()
             print("{\"n\":\(n),\"first_synthesis_s\":\(firstS),\"synthesis_s\":\(later[later.count / 2]),"
                 + "\"forward_inverse_s\":\(fft[fft.count / 2]),\"runs\":\(runs)}")
+            return
+        }
+        if decimationOnly {
+            var field = try FieldSynthesis.field(for: recipe)
+            field.threshold(toSolidFraction: recipe.solidFraction)
+            let mesh = MarchingCubes.mesh(field)
+            var kept = 0
+            for _ in 0..<runs {
+                kept = time("decimation") { mesh.decimated(maxTriangles: mesh.triangleCount / 4, box: SIMD3(repeating: 10)) }
+                    .triangleCount
+            }
+            let d = times["decimation", default: [0]].sorted()
+            print("{\"n\":\(n),\"triangles\":\(mesh.triangleCount),\"kept\":\(kept),"
+                + "\"decimation_s\":\(d[d.count / 2]),\"runs\":\(runs)}")
             return
         }
         for _ in 0..<runs {

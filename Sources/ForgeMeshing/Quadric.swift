@@ -19,6 +19,7 @@ struct Quadric {
 
     init() {}
 
+    @inline(__always)
     static func += (q: inout Quadric, r: Quadric) {
         q.a2 += r.a2; q.ab += r.ab; q.ac += r.ac; q.ad += r.ad
         q.b2 += r.b2; q.bc += r.bc; q.bd += r.bd
@@ -26,6 +27,7 @@ struct Quadric {
         q.weight += r.weight
     }
 
+    @inline(__always)
     static func + (q: Quadric, r: Quadric) -> Quadric {
         var s = q
         s += r
@@ -33,6 +35,7 @@ struct Quadric {
     }
 
     /// Squared-distance error at `p`.
+    @inline(__always)
     func error(_ p: SIMD3<Double>) -> Double {
         let (x, y, z) = (p.x, p.y, p.z)
         return a2 * x * x + 2 * ab * x * y + 2 * ac * x * z + 2 * ad * x
@@ -41,6 +44,7 @@ struct Quadric {
     }
 
     /// The point of least error, when the 3 × 3 system is well conditioned.
+    @inline(__always)
     func minimiser() -> SIMD3<Double>? {
         let det = a2 * (b2 * c2 - bc * bc) - ab * (ab * c2 - bc * ac) + ac * (ab * bc - b2 * ac)
         let scale = max(a2 * b2 * c2, 1e-300)
