@@ -35,9 +35,10 @@ struct MeshBuild: Sendable {
 
     var tolerance: MeshFidelity.Tolerance { MeshFidelity.Tolerance(voxel: voxelMM) }
 
-    /// Marching cubes of `field`. Far above the budget, the level set is meshed at half
-    /// resolution instead (a quarter of the triangles) when that mesh is the same part:
-    /// edge collapse on tens of millions of triangles takes minutes. `cleanup` is applied
+    /// Marching cubes of `field`. Far above the budget (`coarserAbove` times), the level set
+    /// is meshed at half resolution instead (a quarter of the triangles) when that mesh is
+    /// the same part: edge collapse on tens of millions of triangles takes a while, the
+    /// same-part test of the coarser mesh less. `cleanup` is applied
     /// to the coarser level set too, so averaging does not leave specks the full-resolution
     /// solid does not have.
     ///
@@ -53,7 +54,7 @@ struct MeshBuild: Sendable {
         var coarseRejected: String?
         var coarseField = field
         let tolerance = MeshFidelity.Tolerance(voxel: voxelMM)
-        while budget > 0, options.smoothingIterations == 0, mesh.triangleCount > 4 * budget, coarseField.size.nx >= 32,
+        while budget > 0, options.smoothingIterations == 0, mesh.triangleCount > Self.coarserAbove * budget, coarseField.size.nx >= 32,
               coarseField.size.nx % 2 == 0, coarseField.size.ny % 2 == 0, coarseField.size.nz % 2 == 0 {
             coarseField = coarseField.halved()
             var report = CleanupReport()
@@ -78,6 +79,9 @@ struct MeshBuild: Sendable {
                          coarseFidelity: coarseFidelity, coarseRejected: coarseRejected, voxelMM: voxelMM)
     }
 
+    /// Marched triangles over the budget above which a coarser level set is tried first.
+    static let coarserAbove = 32
+
     /// True when `finished` has work beyond checking: smoothing or reduction.
     func needsFinishing(_ options: DesignOptions) -> Bool {
         options.smoothingIterations > 0 || coarseFidelity != nil
@@ -86,7 +90,7 @@ struct MeshBuild: Sendable {
 
     /// Area-weighted deviations tried in turn, in voxels: a decimation whose result is not
     /// the same part is retried with the next, tighter one.
-    static let deviationSteps = [0.25, 0.1, 0.04]
+    static let deviationSteps = [0.2, 0.1, 0.04]
 
     /// The mesh smoothed and reduced to the budget; `box` is the part's extent in mm, whose
     /// faces stay flat. A reduction that would break a check or change the part is not taken.

@@ -67,6 +67,25 @@ struct PrintReadyRoundTwoTests {
         #expect(page.range(of: "class=\"warnings\"")!.lowerBound < page.range(of: "class=\"verdict")!.lowerBound)
     }
 
+    /// A coarser level set is tried first only far above the budget (more than
+    /// `coarserAbove` times); nearer, the marched mesh is decimated directly. Either way the
+    /// written mesh passed the same-part test.
+    @Test func aCoarserLevelSetIsTriedOnlyFarAboveTheBudget() throws {
+        var recipe = try Self.template("gyroid-sheet")
+        recipe.size = GridSize(cube: 96)
+        let (_, full) = try Self.generate(recipe) { $0.maxTriangles = 0 }
+        let marched = full.metrics.trianglesBeforeDecimation
+        for (factor, coarser) in [(20, false), (48, true)] {
+            let (_, result) = try Self.generate(recipe) { $0.maxTriangles = marched / factor }
+            let reduction = try #require(result.metrics.meshReduction)
+            let tried = reduction.method.hasPrefix("coarser_level_set") || reduction.coarserLevelSetRejected != nil
+            #expect(tried == coarser, "\(marched) marched, budget \(marched / factor): \(reduction.method)")
+            #expect(reduction.method == "decimated" || reduction.method.hasPrefix("coarser_level_set"))
+            #expect(result.metrics.watertight == true)
+            #expect(try #require(reduction.fidelity).isSamePart(MeshFidelity.Tolerance(voxel: recipe.voxelSizeMM)))
+        }
+    }
+
     /// The same-part test itself: a mesh shrunk by a voxel, or one missing a body, fails it.
     @Test func fidelityCatchesAShrunkOrIncompletePart() {
         let grid = TestSupport.grid(24, voxelMM: 0.5) { x, y, z in 4 - ((x - 6) * (x - 6) + (y - 6) * (y - 6) + (z - 6) * (z - 6)).squareRoot() }
