@@ -11,51 +11,27 @@ extension Mesh {
     /// caps and extent stay exact). Stops early when no allowed collapse is left. O(T) queue
     /// operations.
     ///
-    /// With `cells` above 1, the reduction is made first in a grid of `cells` × `cells` ×
-    /// `cells` cells side by side, with the vertices where cells meet held in place, then in
-    /// the grid shifted by half a cell (whose walls cross the first grid's cells, so the
-    /// vertices held before are free), alternating while that brings the mesh nearer its
-    /// budget (see `cellDecimated`); whatever is left is taken on the whole mesh. The default
-    /// uses cells of about 64 000 triangles from 200 000 triangles up; the result depends on
-    /// the cell count, never on the number of threads.
+    /// With `blocks` above 1, nine tenths of the reduction are made first in that many slabs
+    /// along z, side by side, with the vertices where slabs meet held in place; the whole
+    /// mesh then takes the rest, the strips along the seams above all (see
+    /// `blockDecimated`). The default uses 16 blocks from 200 000 triangles up; the result
+    /// depends on the block count, never on the number of threads.
     ///
     /// `maxDeviation` (mm) refuses a collapse whose new vertex lies farther than that, in
     /// root mean square weighted by area, from the planes of the triangles merged into it;
     /// the mesh then keeps more than `maxTriangles` where the budget cannot be met.
-    public func decimated(maxTriangles: Int, box: SIMD3<Float>, cells: Int? = nil,
+    public func decimated(maxTriangles: Int, box: SIMD3<Float>, blocks: Int? = nil,
                           maxDeviation: Double = .infinity) -> Mesh {
         guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
-        let perAxis = cells ?? Self.defaultCells(triangles: triangleCount)
-        var start = self
-        if perAxis > 1 {
-            for round in 0..<Self.cellRounds {
-                let before = start.triangleCount
-                // The first round leaves an eighth of the reduction for the cells' walls.
-                let goal = round == 0 ? maxTriangles + (triangleCount - maxTriangles) / 8 : maxTriangles
-                start = start.cellDecimated(maxTriangles: goal, box: box, cellsPerAxis: perAxis,
-                                            shifted: round % 2 == 1, maxDeviation: maxDeviation)
-                // Stop when the budget is met or a round removed under 1% of what is left to go.
-                if start.triangleCount <= maxTriangles || (before - start.triangleCount) * 100 < before - maxTriangles {
-                    break
-                }
-            }
-            guard start.triangleCount > maxTriangles else { return start }
-        }
+        let blockCount = blocks ?? (triangleCount >= 200_000 ? 16 : 1)
+        let start = blockCount > 1
+            ? blockDecimated(maxTriangles: maxTriangles + (triangleCount - maxTriangles) / 10, box: box,
+                             blocks: blockCount, maxDeviation: maxDeviation)
+            : self
         var state = CollapseState(mesh: start, box: SIMD3<Double>(box), maxDeviation: maxDeviation)
         defer { state.release() }
         state.run(target: maxTriangles)
         return state.compacted().mesh
-    }
-
-    /// Rounds of cell decimation at most, alternating the unshifted and shifted grids.
-    static let cellRounds = 4
-
-    /// Cells per axis for a mesh of `triangles`: about 64 000 triangles a cell from 200 000 up.
-    static func defaultCells(triangles: Int) -> Int {
-        guard triangles >= 200_000 else { return 1 }
-        var k = 2
-        while k < 16, (k + 1) * (k + 1) * (k + 1) * 8_000 <= triangles { k += 1 }
-        return k
     }
 }
 
@@ -93,21 +69,10 @@ struct CollapseState {
         let n = mesh.vertexCount
         self.box = box
         maxSquaredDeviation = maxDeviation * maxDeviation
-        let position = UnsafeMutableBufferPointer<SIMD3<Double>>.allocate(capacity: n)
-        let triangles = UnsafeMutableBufferPointer<SIMD3<Int32>>.allocate(capacity: mesh.triangleCount)
-        mesh.positions.withUnsafeBufferPointer { p in
-            for v in 0..<n {
-                (position.baseAddress! + v).initialize(to: SIMD3(Double(p[3 * v]), Double(p[3 * v + 1]), Double(p[3 * v + 2])))
-            }
-        }
-        mesh.indices.withUnsafeBufferPointer { idx in
-            for t in 0..<mesh.triangleCount {
-                (triangles.baseAddress! + t).initialize(to: SIMD3(Int32(truncatingIfNeeded: idx[3 * t]),
-                    Int32(truncatingIfNeeded: idx[3 * t + 1]), Int32(truncatingIfNeeded: idx[3 * t + 2])))
-            }
-        }
-        self.position = position
-        self.triangles = triangles
+        position = .copying((0..<n).map { SIMD3<Double>(mesh.vertex($0)) })
+        triangles = .copying(stride(from: 0, to: mesh.indices.count, by: 3).map {
+            SIMD3(Int32(mesh.indices[$0]), Int32(mesh.indices[$0 + 1]), Int32(mesh.indices[$0 + 2]))
+        })
         alive = .filled(with: true, count: triangles.count)
         aliveTriangles = triangles.count
         head = .filled(with: -1, count: n)
@@ -123,16 +88,14 @@ struct CollapseState {
         version = .filled(with: 0, count: n)
         vertexAlive = .filled(with: true, count: n)
         let tolerance = box.max() * 1e-6
-        planes = .allocate(capacity: n)
-        for v in 0..<n {
-            let p = position[v]
+        planes = .copying(position.map { p in
             var bits: UInt8 = 0
             for k in 0..<3 {
                 if abs(p[k]) <= tolerance { bits |= 1 << (2 * k) }
                 if abs(p[k] - box[k]) <= tolerance { bits |= 1 << (2 * k + 1) }
             }
-            (planes.baseAddress! + v).initialize(to: bits)
-        }
+            return bits
+        })
         for v in held.indices where held[v] { planes[v] |= Self.held }
         quadric = .filled(with: Quadric(), count: n)
         for tri in triangles {
@@ -177,16 +140,12 @@ struct CollapseState {
         guard (pu | pv) & Self.held == 0 else { return nil }
         let q = quadric[u] + quadric[v]
         if pu == 0 && pv == 0 {
-            // A well-conditioned quadric is positive definite: its minimiser beats any other point.
-            if let m = q.minimiser() {
-                let inside = simd_clamp(m, .zero, box)
-                return (v, u, inside, q.error(inside))
-            }
             var best = (position[u], q.error(position[u]))
             func consider(_ candidate: SIMD3<Double>) {
                 let e = q.error(candidate)
                 if e < best.1 { best = (candidate, e) }
             }
+            if let m = q.minimiser() { consider(m) }
             consider(position[v])
             consider((position[u] + position[v]) / 2)
             let inside = simd_clamp(best.0, .zero, box)
@@ -358,16 +317,12 @@ struct CollapseState {
         var indices: [UInt32] = []
         var survivors: [Int32] = []
         indices.reserveCapacity(aliveTriangles * 3)
-        positions.reserveCapacity(aliveTriangles * 3 / 2 + 64)
-        survivors.reserveCapacity(aliveTriangles / 2 + 64)
         for (t, tri) in triangles.enumerated() where alive[t] {
             for k in 0..<3 {
                 let v = Int(tri[k])
                 if newIndex[v] < 0 {
                     newIndex[v] = Int32(positions.count / 3)
-                    positions.append(Float(position[v].x))
-                    positions.append(Float(position[v].y))
-                    positions.append(Float(position[v].z))
+                    positions += [Float(position[v].x), Float(position[v].y), Float(position[v].z)]
                     survivors.append(Int32(v))
                 }
                 indices.append(UInt32(newIndex[v]))
@@ -387,6 +342,12 @@ private extension SIMD3 where Scalar == Int32 {
 }
 
 private extension UnsafeMutableBufferPointer {
+    static func copying(_ values: [Element]) -> Self {
+        let buffer = Self.allocate(capacity: values.count)
+        _ = buffer.initialize(from: values)
+        return buffer
+    }
+
     static func filled(with value: Element, count: Int) -> Self {
         let buffer = Self.allocate(capacity: count)
         buffer.initialize(repeating: value)

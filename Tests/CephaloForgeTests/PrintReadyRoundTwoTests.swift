@@ -75,7 +75,7 @@ struct PrintReadyRoundTwoTests {
         recipe.size = GridSize(cube: 96)
         let (_, full) = try Self.generate(recipe) { $0.maxTriangles = 0 }
         let marched = full.metrics.trianglesBeforeDecimation
-        for (factor, coarser) in [(20, false), (48, true)] {
+        for (factor, coarser) in [(3, false), (8, true)] {
             let (_, result) = try Self.generate(recipe) { $0.maxTriangles = marched / factor }
             let reduction = try #require(result.metrics.meshReduction)
             let tried = reduction.method.hasPrefix("coarser_level_set") || reduction.coarserLevelSetRejected != nil
