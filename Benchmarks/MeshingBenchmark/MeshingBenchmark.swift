@@ -29,14 +29,21 @@ struct MeshingBenchmark {
         var synthesisOnly = false
         var decimationOnly = false
         var meshPath: String?
+        func value(_ flag: String) -> String {
+            guard !arguments.isEmpty else {
+                FileHandle.standardError.write(Data("cephalo-forge-bench: \(flag) needs a value\n".utf8))
+                exit(2)
+            }
+            return arguments.removeFirst()
+        }
         while let flag = arguments.first {
             arguments.removeFirst()
             switch flag {
-            case "--runs": runs = Int(arguments.removeFirst()) ?? 3
-            case "--raw": rawPath = arguments.removeFirst()
+            case "--runs": runs = max(1, Int(value(flag)) ?? 3)
+            case "--raw": rawPath = value(flag)
             case "--synthesis-only": synthesisOnly = true
             case "--decimation-only": decimationOnly = true
-            case "--mesh-out": meshPath = arguments.removeFirst()
+            case "--mesh-out": meshPath = value(flag)
             default: break
             }
         }
