@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layers, imports pointing down only:
-//   CLI → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics | Properties → FFT → Core
-//   C targets (CFFTW, CPNG, CAssimp, CDeflate, CGL, COpenBLAS, CFileSystem) are each imported by exactly one Swift target.
+//   CLI → Studio → Pipeline → Cephalo | Formats | Render → Synthesis | Morphology | Meshing | Metrics | Properties → FFT → Core
+//   C targets (CFFTW, CPNG, CAssimp, CDeflate, CGL, COpenBLAS, CFileSystem, CMemory) are each imported by exactly one Swift target.
 let package = Package(
     name: "CephaloForge",
     platforms: [.macOS(.v13)],
@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries
@@ -56,13 +58,19 @@ let package = Package(
             "ForgeCore", "CFileSystem", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
             "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgeProperties",
         ]),
+        // The browser studio and its JSON API, over the pipeline (jobs run the CLI's generate).
+        .target(name: "ForgeStudio", dependencies: [
+            "CephaloForge",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         .target(name: "CephaloForge", dependencies: [
             "ForgeCore", "ForgeSynthesis", "ForgeMorphology", "ForgeMeshing",
             "ForgeMetrics", "ForgeFormats", "ForgeCephalo", "ForgeRender", "ForgeStatistics", "ForgeProperties",
             "ForgePipeline",
         ]),
         .executableTarget(name: "CephaloForgeCLI", dependencies: [
-            "CephaloForge", "CMemory",
+            "CephaloForge", "ForgeStudio", "CMemory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -76,7 +84,7 @@ let package = Package(
         .executableTarget(name: "cephalo-forge-transport-bench", dependencies: ["CephaloForge", "CMemory"],
                           path: "Benchmarks/TransportBenchmark", exclude: ["taufactor_tortuosity.py"]),
 
-        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT"],
+        .testTarget(name: "CephaloForgeTests", dependencies: ["CephaloForge", "ForgeFFT", "ForgeStudio"],
                     exclude: ["Fixtures"]),  // read from disk by path, not bundled
     ]
 )

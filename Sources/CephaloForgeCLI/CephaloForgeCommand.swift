@@ -1,8 +1,10 @@
 import ArgumentParser
 import CMemory
+import ForgeStudio
+import Foundation
 
 @main
-struct CephaloForgeCommand: ParsableCommand {
+struct CephaloForgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cephalo-forge",
         abstract: "Turn a description of a material microstructure into printable files.",
@@ -25,13 +27,14 @@ struct CephaloForgeCommand: ParsableCommand {
             """,
         version: "0.4.0",
         subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
-                      IterateCommand.self, BatchCommand.self, PropertiesCommand.self])
+                      IterateCommand.self, BatchCommand.self, PropertiesCommand.self, ServeCommand.self])
 
     /// Blocks of 4 MiB and more (grids, spectra, mesh buffers) get their own mappings, so
     /// each is returned to the system as soon as it is freed and stages do not stack up
     /// each other's peaks.
-    static func main() {
+    static func main() async {
         _ = cf_map_blocks_from(4 << 20)
-        main(nil)
+        StudioJob.endWithStudio()
+        await main(nil)
     }
 }

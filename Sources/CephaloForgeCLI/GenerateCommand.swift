@@ -27,6 +27,10 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar on stderr.")
     var quiet = false
 
+    @Flag(name: .customLong("progress-json"), help: ArgumentHelp(
+        "Progress as JSON lines on stderr, {\"stage\": …, \"progress\": 0…1}, for scripts (the studio reads them)."))
+    var progressJSON = false
+
     func validate() throws { try validateOut(out) }
 
     func run() throws {
@@ -49,7 +53,7 @@ struct GenerateCommand: ParsableCommand {
             }
             let result = try DesignGenerator.generate(resolved.recipe, into: OutputLayout(folder: folder),
                                                       options: options,
-                                                      progress: ProgressReporter(quiet: quiet))
+                                                      progress: ProgressReporter(quiet: quiet, jsonLines: progressJSON))
             for warning in result.warnings { printError("warning: \(warning.message)") }
             print(Summary.text(for: result, sources: resolved.sources))
         }

@@ -69,7 +69,6 @@ public enum DesignImages {
         return written
     }
 
-    /// The renders (`preview-*.png`) in `folder`, sorted by name.
     /// The directional Young's modulus as a 3D surface.
     public static let stiffnessSurface = "youngs_modulus_surface.png"
 
@@ -94,6 +93,7 @@ public enum DesignImages {
         }
     }
 
+    /// The renders (`preview-*.png`) in `folder`, sorted by name.
     public static func existingRenders(in folder: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasPrefix("preview-") && $0.hasSuffix(".png") }.sorted()

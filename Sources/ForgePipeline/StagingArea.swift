@@ -85,13 +85,22 @@ struct StagingArea {
         for kind in ["old", "partial"] {
             let prefix = ".\(name).\(kind)-"
             for entry in names where entry.hasPrefix(prefix) {
-                guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(),
-                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), hasEnded(pid) else { continue }
                 let url = parent.appendingPathComponent(entry)
                 if kind == "old", !fm.fileExists(atPath: folder.path), rename(url.path, folder.path) == 0 { continue }
                 try? fm.removeItem(at: url)
             }
         }
+    }
+
+    /// Whether process `pid` has ended: it no longer exists, or it is a zombie that its
+    /// parent has not yet collected.
+    static func hasEnded(_ pid: Int32) -> Bool {
+        if kill(pid, 0) != 0 { return errno == ESRCH }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state == "Z" || state == "X"
     }
 
     /// Hard-links (or copies) the top-level items of `old` that `new` lacks into `new`.
@@ -136,5 +145,13 @@ enum OutputTarget {
             throw PipelineError.badOutputFolder(path: path, reason: "it holds files that are not a CephaloForge design "
                                                 + "(\(entries.sorted().prefix(3).joined(separator: ", "))), which would be replaced")
         }
+    }
+}
+
+extension OutputLayout {
+    /// Removes the staging folders that ended runs (their process gone) left beside this
+    /// design folder, and puts back an old design they had set aside.
+    public func recoverAbandonedRuns() {
+        StagingArea.recoverAbandoned(for: folder)
     }
 }

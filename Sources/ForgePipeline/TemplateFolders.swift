@@ -37,3 +37,12 @@ public enum TemplateFolders {
         return roots.filter { seen.insert($0.path).inserted }
     }
 }
+
+extension TemplateFolders {
+    /// The first `studio` folder that holds the studio's page templates.
+    public static func studioFolder() -> URL? {
+        roots().map { $0.appendingPathComponent("studio") }.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("index.mustache").path)
+        }
+    }
+}

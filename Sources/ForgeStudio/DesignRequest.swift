@@ -1,0 +1,135 @@
+import CephaloForge
+import Foundation
+
+/// The body of `POST /api/designs`, checked as the CLI checks its arguments:
+/// `{"prompt": …}`, `{"recipe": {…} | "yaml or json text"}` or `{"template": "name"}` (a
+/// recipe of Templates/recipes), with optional `size`
+/// (128 or "128x128x64"), `seed`, `formats` (["stl", "3mf"] or "stl,3mf"), `properties`
+/// (off|fast|full) and `images` (true by default).
+struct DesignRequest {
+    static let keys = ["prompt", "recipe", "template", "size", "seed", "formats", "properties", "images"]
+
+    var prompt: String?
+    /// Recipe text and the extension it is read with (json or yaml).
+    var recipeText: (text: String, ext: String)?
+    /// The name of a recipe template.
+    var template: String?
+    var size: GridSize?
+    var seed: UInt64?
+    var formats: String = "stl"
+    var properties: PropertyMode = .fast
+    var images = true
+
+    init(json data: Data) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
+            throw StudioError.badRequest("the body is not a JSON object: send {\"prompt\": \"…\"} or {\"recipe\": {…}}")
+        }
+        for key in body.keys where !Self.keys.contains(key) {
+            throw StudioError.badRequest("unknown key '\(key)': use \(Self.keys.joined(separator: ", "))")
+        }
+        if let value = body["prompt"] {
+            guard let text = value as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                  text.utf8.count <= 4096 else {
+                throw StudioError.badRequest("prompt must be a non-empty string of at most 4096 bytes")
+            }
+            prompt = text
+        }
+        if let value = body["recipe"] {
+            if let text = value as? String {
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                recipeText = (text, trimmed.hasPrefix("{") ? "json" : "yaml")
+            } else if value is [String: Any],
+                      let encoded = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+                recipeText = (String(decoding: encoded, as: UTF8.self), "json")
+            } else {
+                throw StudioError.badRequest("recipe must be a JSON object or the text of a recipe file (YAML or JSON)")
+            }
+        }
+        if let value = body["template"] {
+            guard let name = value as? String, RecipeTemplates.names().contains(name) else {
+                throw StudioError.badRequest("template must name a recipe of Templates/recipes: "
+                                             + RecipeTemplates.names().joined(separator: ", "))
+            }
+            template = name
+        }
+        guard [prompt != nil, recipeText != nil, template != nil].filter({ $0 }).count <= 1 else {
+            throw StudioError.badRequest("give one of prompt, recipe and template")
+        }
+        if let value = body["size"] {
+            let text = (value as? String) ?? (value as? NSNumber).map { "\($0)" } ?? ""
+            guard let parsed = GridSize(parsing: text) else {
+                throw StudioError.badRequest("size \(text.isEmpty ? "\(value)" : text) is not a size: write 128, 512x512 or 128x128x64")
+            }
+            size = parsed
+        }
+        if let value = body["seed"] {
+            guard let number = value as? NSNumber, !JSONValue.isFlag(number),
+                  let seed = UInt64(exactly: number.doubleValue), number.doubleValue < 9.0e15 else {
+                throw StudioError.badRequest("seed must be a whole number from 0 to 9e15")
+            }
+            self.seed = seed
+        }
+        if let value = body["formats"] {
+            let list = (value as? [String])?.joined(separator: ",") ?? (value as? String)
+            guard let list, !list.isEmpty else {
+                throw StudioError.badRequest("formats must be a list such as [\"stl\", \"3mf\"]")
+            }
+            do { _ = try MeshFormat.list(list) } catch { throw StudioError.badRequest("\(error)") }
+            formats = list
+        }
+        if let value = body["properties"] {
+            guard let text = value as? String, let mode = PropertyMode(rawValue: text.lowercased()) else {
+                throw StudioError.badRequest("properties must be off, fast or full")
+            }
+            properties = mode
+        }
+        if let value = body["images"] {
+            guard let number = value as? NSNumber, JSONValue.isFlag(number) else { throw StudioError.badRequest("images must be true or false") }
+            images = number.boolValue
+        }
+    }
+
+    /// Resolves the recipe as `generate` would (the local describer for a prompt), checks that it
+    /// fits in memory, and writes it to `recipeURL`, from which the job's `generate` reads it.
+    func resolve(writingRecipeTo recipeURL: URL) throws -> ResolvedRecipe {
+        var request = RecipeRequest(prompt: prompt, recipeReference: template, size: size, seed: seed)
+        var written: URL?
+        if let recipeText {
+            let source = recipeURL.deletingPathExtension().appendingPathExtension("source." + recipeText.ext)
+            try Data(recipeText.text.utf8).write(to: source)
+            request.recipeReference = source.path
+            written = source
+        }
+        defer { if let written { try? FileManager.default.removeItem(at: written) } }
+        do {
+            let resolved = try RecipeResolver.resolve(request)
+            try MemoryBudget.check(resolved.recipe.tiledSize)
+            try MemoryBudget.checkProperties(DesignProperties.cellSize(of: resolved.recipe), mode: properties)
+            try JSONFile.encode(resolved.recipe).write(to: recipeURL, options: .atomic)
+            return resolved
+        } catch let error as StudioError {
+            throw error
+        } catch {
+            var message = "\(error)"
+            if let written { message = message.replacingOccurrences(of: written.path, with: "recipe") }
+            throw StudioError.badRequest(message)
+        }
+    }
+
+    /// The `generate` arguments of the job, after the executable.
+    func arguments(recipe: URL, folder: URL) -> [String] {
+        var arguments = ["generate", "--recipe", recipe.path, "--out", folder.path, "--format", formats,
+                         "--properties", properties.rawValue, "--progress-json"]
+        if !images { arguments.append("--no-images") }
+        return arguments
+    }
+}
+
+/// What JSONSerialization's numbers hold.
+enum JSONValue {
+    /// Whether a decoded number is JSON's true or false rather than a number.
+    static func isFlag(_ number: NSNumber) -> Bool {
+        let type = String(cString: number.objCType)
+        return type == "c" || type == "B"
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// One design job of the studio: what was asked, and where it stands. Kept as
+/// `.studio/jobs/<id>.json` in the outputs folder, so a restarted studio knows every job.
+public struct StudioJob: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
+        case queued, running, done, failed, cancelled
+
+        var isFinal: Bool { self == .done || self == .failed || self == .cancelled }
+    }
+
+    /// The design folder's name under the outputs folder, and the job's id in the API.
+    public var id: String
+    public var state: State
+    /// The stage the CLI's progress bar would show (synthesis, threshold, cleanup, meshing, …).
+    public var stage: String?
+    /// Progress of the stage, 0…1.
+    public var progress: Double
+    /// Why it failed, in the CLI's one-line words.
+    public var error: String?
+    public var prompt: String?
+    public var name: String
+    public var size: String
+    public var created: Date
+    public var started: Date?
+    public var finished: Date?
+    /// Estimated peak memory of the job in bytes (the queue admits jobs within the machine's memory).
+    public var estimatedBytes: Double
+    /// The process of its `generate` while it runs.
+    public var pid: Int32?
+
+    /// The environment variable that tells a `generate` the studio started which process is its
+    /// parent: it ends when that process ends.
+    public static let parentVariable = "CEPHALO_FORGE_STUDIO_PID"
+
+    /// In a process the studio started (`parentVariable` set): ends it, as SIGTERM would, as
+    /// soon as the studio is gone (checked four times a second), so a killed studio leaves no
+    /// design being written behind it. Does nothing in any other process.
+    public static func endWithStudio() {
+        guard let text = ProcessInfo.processInfo.environment[parentVariable], let parent = Int32(text), parent > 1 else {
+            return
+        }
+        guard getppid() == parent else { exit(143) }
+        Thread.detachNewThread {
+            while getppid() == parent { usleep(250_000) }
+            kill(getpid(), SIGTERM)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import CephaloForge
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The pages of the studio, rendered from the Mustache templates in `Templates/studio`,
+/// and their scripts and styles from `Templates/studio/assets`.
+struct StudioPages: Sendable {
+    let library: MustacheLibrary
+    let assets: URL
+    let outputs: URL
+    let api: DesignAPI
+
+    static let sizes = [32, 48, 64, 96, 128, 192, 256, 384, 512]
+
+    func register(on router: Router<StudioContext>) {
+        router.get("/") { _, _ in try await index() }
+        router.get("designs/:id") { _, context in try await design(try context.parameters.require("id")) }
+        router.get("assets/:name") { _, context in try await asset(try context.parameters.require("name"), context: context) }
+        router.get("openapi.json") { _, context in try await asset("openapi.json", context: context) }
+    }
+
+    private func index() async throws -> Response {
+        let designs = DesignCatalog.list(outputs: outputs, jobs: await api.queue.all())
+        let cards: [[String: Any]] = designs.map { design in
+            var card: [String: Any] = ["id": design.id, "name": design.name, "state": design.state.rawValue,
+                                       "created": Self.dateText(design.created)]
+            if let preview = design.preview { card["preview"] = "/api/designs/\(design.id)/files/\(preview)" }
+            if let size = design.size { card["size"] = size }
+            return card
+        }
+        let templates = RecipeTemplates.names()
+        return try render("index", [
+            "title": "CephaloForge studio",
+            "designs": cards, "hasDesigns": !cards.isEmpty,
+            "sizes": Self.sizes.map { ["value": $0, "selected": $0 == 64] },
+            "templates": templates.map { ["name": $0] },
+            "defaultPrompt": RecipeRequest.defaultPrompt,
+        ])
+    }
+
+    private func design(_ id: String) async throws -> Response {
+        let summary = try await api.summary(id)
+        let folder = outputs.appendingPathComponent(id)
+        var page: [String: Any] = [
+            "title": summary.name, "id": id, "name": summary.name, "state": summary.state.rawValue,
+            "stage": summary.stage ?? "", "progress": Int((summary.progress * 100).rounded()),
+            "running": !summary.state.isFinal, "done": summary.state == .done,
+            "created": Self.dateText(summary.created),
+        ]
+        if let error = summary.error { page["error"] = error }
+        if let prompt = summary.prompt { page["prompt"] = prompt }
+        if summary.state == .done {
+            let files = DesignCatalog.files(in: folder)
+            let slices = files.filter { $0.path.hasPrefix("slices/") && $0.path.hasSuffix(".png") }.map(\.path)
+            page["slices"] = slices.joined(separator: "\n")
+            page["sliceCount"] = slices.count
+            page["hasSlices"] = !slices.isEmpty
+            page["lastSlice"] = max(slices.count - 1, 0)
+            page["firstSlice"] = slices.first.map { "/api/designs/\(id)/files/\($0)" } ?? ""
+            let mesh = ["model.stl", "model.glb", "model.ply"].first { name in files.contains { $0.path == name } }
+            if let mesh { page["mesh"] = "/api/designs/\(id)/files/\(mesh)" }
+            page["pictures"] = files.filter { Self.isPicture($0.path) }.map {
+                ["url": "/api/designs/\(id)/files/\($0.path)", "name": $0.path]
+            }
+            page["downloads"] = files.filter { !$0.path.hasPrefix("slices") }.map {
+                ["url": "/api/designs/\(id)/files/\($0.path)", "name": $0.path, "size": Self.sizeText($0.bytes)]
+            }
+            page["metrics"] = MetricsTable.rows(of: OutputLayout(folder: folder).metricsURL)
+            if files.contains(where: { $0.path == "report.html" }) { page["report"] = "/api/designs/\(id)/files/report.html" }
+        }
+        return try render("design", page)
+    }
+
+    private func asset(_ name: String, context: StudioContext) async throws -> Response {
+        guard StudioPaths.isPlainName(name) else { throw StudioError.notFound("no asset \(name)") }
+        let url = (name == "openapi.json" ? assets.deletingLastPathComponent() : assets).appendingPathComponent(name)
+        guard let data = try? InputFile.read(url, maximumBytes: 4 << 20) else { throw StudioError.notFound("no asset \(name)") }
+        let type = MediaType.getMediaType(forExtension: url.pathExtension)?.description ?? "application/octet-stream"
+        return DesignAPI.response(data, type: type)
+    }
+
+    private func render(_ template: String, _ object: [String: Any]) throws -> Response {
+        guard let html = library.render(object, withTemplate: template) else {
+            throw StudioError.notFound("the page template \(template).mustache is missing from Templates/studio")
+        }
+        return DesignAPI.response(Data(html.utf8), type: "text/html; charset=utf-8")
+    }
+
+    static func isPicture(_ path: String) -> Bool {
+        !path.contains("/") && (path.hasSuffix(".png") || path.hasSuffix(".svg"))
+    }
+
+    static func dateText(_ date: Date) -> String {
+        guard date != .distantPast else { return "" }
+        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).dateTimeSeparator(.space)
+            .time(includingFractionalSeconds: false).timeSeparator(.colon)) + " UTC"
+    }
+
+    static func sizeText(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1_048_576)
+            : bytes >= 1024 ? String(format: "%.0f kB", Double(bytes) / 1024) : "\(bytes) B"
+    }
+}
+
+/// The recipe templates a user can start from (`Templates/recipes/*.yaml`).
+enum RecipeTemplates {
+    static func names() -> [String] {
+        var names = Set<String>()
+        for folder in TemplateFolders.recipeFolders() {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            where file.hasSuffix(".yaml") && StudioPaths.isPlainName(file) {
+                names.insert(String(file.dropLast(5)))
+            }
+        }
+        return names.sorted()
+    }
+}
+
+/// metrics.json as rows of a table: every number, flag and word up to three levels deep,
+/// named by its path (structure.topology.genus); lists are left to the file itself.
+enum MetricsTable {
+    static func rows(of url: URL) -> [[String: String]] {
+        guard let data = try? InputFile.read(url, maximumBytes: 16 << 20),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        var rows: [[String: String]] = []
+        func walk(_ value: Any, _ path: String, _ depth: Int) {
+            switch value {
+            case let dictionary as [String: Any]:
+                guard depth < 3 else { return }
+                for key in dictionary.keys.sorted() { walk(dictionary[key]!, path.isEmpty ? key : path + "." + key, depth + 1) }
+            case let number as NSNumber:
+                let text = JSONValue.isFlag(number) ? (number.boolValue ? "yes" : "no")
+                    : String(format: "%.6g", number.doubleValue)
+                rows.append(["key": path, "value": text])
+            case let text as String:
+                rows.append(["key": path, "value": String(text.prefix(200))])
+            default:
+                break
+            }
+        }
+        walk(object, "", 0)
+        return rows
+    }
+}

@@ -1,0 +1,130 @@
+// CephaloForge studio: the new-design form, live job progress, the slice scrubber.
+"use strict";
+
+function $(id) { return document.getElementById(id); }
+
+async function postJSON(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data = {};
+  try { data = JSON.parse(text); } catch (e) { data = { error: text }; }
+  if (!response.ok) throw new Error(data.error || ("the studio answered " + response.status));
+  return data;
+}
+
+// The request the form describes: a recipe (text or template) if given, else the prompt.
+function formRequest() {
+  const body = {};
+  const recipe = $("recipe").value.trim();
+  const template = $("template").value;
+  if (recipe) body.recipe = recipe;
+  else if (template) body.template = template;
+  else body.prompt = $("prompt").value.trim() || $("prompt").placeholder;
+  body.size = Number($("size").value);
+  const seed = $("seed").value.trim();
+  if (seed) body.seed = Number(seed);
+  body.properties = $("properties").value;
+  const formats = Array.from(document.querySelectorAll("input[name=format]:checked")).map(function (box) { return box.value; });
+  body.formats = formats.length ? formats : ["stl"];
+  return body;
+}
+
+function showError(message) {
+  const box = $("form-error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function setUpForm() {
+  const form = $("design-form");
+  if (!form) return;
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    showError("");
+    $("generate-button").disabled = true;
+    try {
+      const created = await postJSON("/api/designs", formRequest());
+      window.location.href = created.url;
+    } catch (error) {
+      showError(error.message);
+      $("generate-button").disabled = false;
+    }
+  });
+  $("describe-button").addEventListener("click", async function () {
+    showError("");
+    const body = formRequest();
+    delete body.formats;
+    try {
+      const described = await postJSON("/api/describe", body);
+      const rows = $("sources").querySelector("tbody");
+      rows.replaceChildren();
+      described.sources.forEach(function (item) {
+        const row = document.createElement("tr");
+        const key = document.createElement("td");
+        const from = document.createElement("td");
+        key.textContent = item.key;
+        from.textContent = item.source;
+        row.append(key, from);
+        rows.append(row);
+      });
+      $("recipe-json").textContent = JSON.stringify(described.recipe, null, 2);
+      const notes = $("notes");
+      notes.replaceChildren();
+      described.notes.forEach(function (note) {
+        const item = document.createElement("li");
+        item.textContent = note;
+        notes.append(item);
+      });
+      $("described").hidden = false;
+    } catch (error) {
+      showError(error.message);
+    }
+  });
+}
+
+// Streams the job's state while it runs; reloads the page when it has ended.
+function followJob() {
+  const section = $("design");
+  if (!section || !$("job") || $("job").hidden) return;
+  const id = section.dataset.id;
+  const events = new EventSource("/api/designs/" + encodeURIComponent(id) + "/events");
+  events.addEventListener("status", function (event) {
+    const status = JSON.parse(event.data);
+    $("job-state").textContent = status.state;
+    $("job-stage").textContent = status.stage || "";
+    $("job-progress").value = Math.round((status.progress || 0) * 100);
+    if (status.state === "done" || status.state === "failed" || status.state === "cancelled") {
+      events.close();
+      window.location.reload();
+    }
+  });
+  $("cancel-button").addEventListener("click", async function () {
+    await fetch("/api/designs/" + encodeURIComponent(id) + "/job", { method: "DELETE" });
+  });
+}
+
+function setUpSlices() {
+  const image = $("slice");
+  const scrubber = $("slice-scrubber");
+  if (!image || !scrubber) return;
+  const slices = image.dataset.slices.split("\n");
+  const show = function () {
+    const name = slices[Number(scrubber.value)] || slices[0];
+    image.src = image.dataset.base + name;
+    $("slice-name").textContent = name;
+  };
+  scrubber.addEventListener("input", show);
+  show();
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  setUpForm();
+  followJob();
+  setUpSlices();
+  const canvas = $("viewer");
+  if (canvas && window.MeshViewer) window.MeshViewer.start(canvas, $("section"), $("viewer-status"));
+});
