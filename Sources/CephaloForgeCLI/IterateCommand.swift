@@ -12,7 +12,9 @@ struct IterateCommand: ParsableCommand {
             stops improving, or after --rounds; DIR/best links the best round, DIR/iteration.json and \
             DIR/report.html show every round. With property targets (\"three times stiffer along z\", \
             \"permeability above 1e-9 m²\", or the recipe's targets) the loop stops when every target is met, \
-            or says which it could not reach and why; --atlas starts from the nearest design of a batch. Rerunning the same command resumes after the last complete round \
+            or says which it could not reach and why. A round folder with decision.json (a person's accepted, edited or \
+            rejected adjustments, as the studio writes) makes the next round apply those instead of the critic's; \
+            --atlas starts from the nearest design of a batch. Rerunning the same command resumes after the last complete round \
             (round 1's recipe is reused: the prompt is not described again). Rounds are ranked by their \
             measured distance to the target first, the critic's score second. A critique may not change \
             extent_mm, printer_resolution_mm or seed unless --allow-adjust names them.
@@ -44,6 +46,10 @@ struct IterateCommand: ParsableCommand {
     var allowAdjust: String?
 
     @OptionGroup(title: "Cephalo") var cephaloOptions: CephaloOptions
+
+    @Flag(name: .customLong("progress-json"), help: ArgumentHelp(
+        "Progress of each round's stages as JSON lines on stderr, {\"stage\": …, \"progress\": 0…1}."))
+    var progressJSON = false
 
     var allowed: Set<String> {
         Set((allowAdjust ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
@@ -95,7 +101,8 @@ struct IterateCommand: ParsableCommand {
             options.images = imageArguments.imageOptions
             let summary = try Iteration.run(target: goal, start: start, into: folder, rounds: rounds,
                                             options: options, critic: setup.critic(), allowAdjust: allowed,
-                                            prior: prior) { printError($0) }
+                                            prior: prior,
+                                            progress: ProgressReporter(quiet: !progressJSON, jsonLines: progressJSON)) { printError($0) }
             print("wrote \(folder.path)")
             print(Iteration.table(summary))
         }

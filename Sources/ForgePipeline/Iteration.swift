@@ -10,8 +10,9 @@ import Foundation
 /// A rerun skips complete rounds — they are read, never rewritten — and redoes an
 /// incomplete one. Every round is measured against the target (`TargetAssessment`),
 /// whoever critiques it; the next round takes the critic's adjustments, or the
-/// measurements' when the critic proposes none. Rounds are ranked and the loop stopped by
-/// `IterationRanking`. DIR/best links the best round, DIR/iteration.json and
+/// measurements' when the critic proposes none — or, where a person has decided
+/// (`RoundDecision`, rounds/NN/decision.json), theirs. Rounds are ranked and the loop
+/// stopped by `IterationRanking`. DIR/best links the best round, DIR/iteration.json and
 /// DIR/report.html summarise all of them.
 public enum Iteration {
     public static let summaryFile = "iteration.json"
@@ -33,6 +34,7 @@ public enum Iteration {
     public static func run(target: String, start: Recipe, into folder: URL, rounds: Int, options: DesignOptions,
                            critic: any Critic, allowAdjust: Set<String> = [],
                            prior: [CritiqueRequest.Observation] = [],
+                           progress: ProgressReporter = ProgressReporter(quiet: true),
                            log: (String) -> Void = { _ in }) throws -> IterationSummary {
         guard (1...maxRounds).contains(rounds) else { throw PipelineError.badRounds(rounds) }
         try start.validate()
@@ -64,7 +66,8 @@ public enum Iteration {
                 }
                 for warning in warnings { log("round \(n): \(warning)") }
                 log("round \(n): generating" + (changes.isEmpty ? "" : " (" + changes.joined(separator: ", ") + ")"))
-                let result = try DesignGenerator.generate(next, into: OutputLayout(folder: url), options: options)
+                let result = try DesignGenerator.generate(next, into: OutputLayout(folder: url), options: options,
+                                                          progress: progress)
                 let design = try DesignFolder(url)
                 let outcome: CritiqueOutcome
                 (saved, outcome) = try DesignCritique.critique(design, target: target, critic: critic, adjustable: adjustable,
@@ -94,6 +97,16 @@ public enum Iteration {
                 history.append(.init(recipe: recipe, measures: design.metrics.measures(of: recipe)))
             }
             previous = proposals(after: saved, recipe: recipe)
+            // A person's decision replaces the proposals and, when it changes something,
+            // the automatic stops: they asked for the next round.
+            if let decision = try RoundDecision.recorded(in: url) {
+                previous = (recipe, decision.adjustments, "you")
+                guard !decision.adjustments.isEmpty else {
+                    stopReason = "no adjustment was accepted after round \(n)"
+                    break
+                }
+                continue
+            }
             let patience = targets.isEmpty ? IterationRanking.patience : IterationRanking.propertyPatience
             if let reason = IterationRanking.stopReason(records, patience: patience) ?? stopForTargets(assessments, proposals: previous?.1 ?? []) {
                 stopReason = reason

@@ -13,6 +13,11 @@ struct DesignAPI: Sendable {
         api.get("designs") { _, _ in try await listDesigns() }
         api.post("designs") { request, context in try await createDesign(request, context: context) }
         api.post("describe") { request, context in try await describe(request, context: context) }
+        api.post("iterations") { request, _ in try await create(request, iteration: true) }
+        api.get("designs/:id/rounds") { _, context in try await rounds(try context.parameters.require("id")) }
+        api.post("designs/:id/rounds") { request, context in
+            try await nextRound(try context.parameters.require("id"), request: request)
+        }
         api.get("designs/:id") { _, context in try await status(try context.parameters.require("id")) }
         api.get("designs/:id/events") { _, context in try await events(try context.parameters.require("id")) }
         api.delete("designs/:id/job") { _, context in try await cancel(try context.parameters.require("id")) }
@@ -33,26 +38,85 @@ struct DesignAPI: Sendable {
     }
 
     private func createDesign(_ request: Request, context: StudioContext) async throws -> Response {
+        try await create(request, iteration: false)
+    }
+
+    /// Starts a design (`generate`) or an iteration (`iterate`, its first `rounds` rounds).
+    private func create(_ request: Request, iteration: Bool) async throws -> Response {
         let body = try await Self.body(of: request, limit: maxBodyBytes)
-        let design = try DesignRequest(json: body)
+        let design = try DesignRequest(json: body, iteration: iteration)
         let jobs = queue.jobsFolder
         let scratch = jobs.appendingPathComponent(".new-\(UUID().uuidString).recipe.json")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let resolved = try design.resolve(writingRecipeTo: scratch)
-        let id = try await freshID(slug: resolved.slug)
+        let id = try await freshID(slug: resolved.slug + (iteration ? "-iterate" : ""))
         let recipeFile = jobs.appendingPathComponent(id + ".recipe.json")
         guard rename(scratch.path, recipeFile.path) == 0 else {
             throw StudioError.conflict("could not keep the recipe of \(id): \(String(cString: strerror(errno)))")
         }
         let recipe = resolved.recipe
-        let job = StudioJob(id: id, state: .queued, stage: nil, progress: 0, error: nil, prompt: design.prompt,
-                            name: design.prompt ?? design.template ?? recipe.name ?? resolved.slug, size: recipe.tiledSize.description,
-                            created: Date(), started: nil, finished: nil,
-                            estimatedBytes: MemoryBudget.estimatedBytes(for: recipe.tiledSize), pid: nil)
-        await queue.submit(job, arguments: design.arguments(recipe: recipeFile, folder: outputs.appendingPathComponent(id)))
+        let folder = outputs.appendingPathComponent(id)
+        let target = design.target ?? design.prompt ?? recipe.prompt ?? design.template ?? recipe.name ?? resolved.slug
+        var job = StudioJob(id: id, state: .queued, stage: nil, progress: 0, error: nil, prompt: design.prompt,
+                            name: design.prompt ?? design.template ?? recipe.name ?? resolved.slug,
+                            size: recipe.tiledSize.description, created: Date(), started: nil, finished: nil,
+                            estimatedBytes: MemoryBudget.estimatedBytes(for: recipe.tiledSize), pid: nil,
+                            kind: iteration ? .iteration : .design)
+        var arguments = design.arguments(recipe: recipeFile, folder: folder)
+        if iteration {
+            job.target = target
+            job.arguments = design.iterationArguments(recipe: recipeFile, folder: folder, target: target)
+            arguments = (job.arguments ?? []) + ["--rounds", String(design.rounds)]
+        }
+        try await queue.submit(job, arguments: arguments)
         var response = try Self.json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
         response.headers[.location] = "/api/designs/\(id)"
         return response
+    }
+
+    // MARK: Iterations
+
+    /// The complete rounds of an iteration, with each round's proposals for the next and the
+    /// decision taken on them.
+    private func rounds(_ id: String) async throws -> Response {
+        let folder = try StudioPaths.confined(outputs: outputs, id: id, components: [])
+        return try Self.json(IterationPage.rounds(in: folder, id: id))
+    }
+
+    /// Records the person's decision on the last round's proposals (`adjustments`: those
+    /// accepted, as proposed or edited; an empty list stops the iteration) and runs the next round.
+    private func nextRound(_ id: String, request: Request) async throws -> Response {
+        guard StudioPaths.isDesignID(id), let job = await queue.job(id), job.isIteration,
+              let base = job.arguments else {
+            throw StudioError.notFound("no iteration \(id) started by this studio: start one with POST /api/iterations")
+        }
+        guard job.state.isFinal else {
+            throw StudioError.conflict("\(id) is still \(job.state.rawValue): wait for its round to finish")
+        }
+        let folder = outputs.appendingPathComponent(id)
+        let done = Iteration.completedRounds(in: folder)
+        guard let last = done.last else { throw StudioError.conflict("\(id) has no complete round yet") }
+        guard last.record.round < Iteration.maxRounds else {
+            throw StudioError.conflict("\(id) has run the most rounds there are (\(Iteration.maxRounds))")
+        }
+        let body = try await Self.body(of: request, limit: maxBodyBytes)
+        let adjustments = try IterationPage.adjustments(from: body)
+        let round = folder.appendingPathComponent(Iteration.roundFolder(last.record.round))
+        do { try RoundDecision(adjustments: adjustments).write(into: round) } catch {
+            throw StudioError.conflict("could not record the decision on round \(last.record.round): \(error)")
+        }
+        guard !adjustments.isEmpty else {
+            return try Self.json(["id": id, "stopped_after": String(last.record.round)], status: .ok)
+        }
+        var next = job
+        next.state = .queued
+        next.stage = nil
+        next.progress = 0
+        next.error = nil
+        next.started = nil
+        next.finished = nil
+        try await queue.submit(next, arguments: base + ["--rounds", String(last.record.round + 1)])
+        return try Self.json(["id": id, "round": String(last.record.round + 1)], status: .accepted)
     }
 
     /// The recipe a prompt resolves to and where each value came from, before anything runs.

@@ -4,6 +4,7 @@ import Foundation
 /// What the studio shows of one design: its job (when the studio made it) and its folder.
 struct DesignSummary: Codable, Sendable {
     var id: String
+    var kind: StudioJob.Kind
     var state: StudioJob.State
     var stage: String?
     var progress: Double
@@ -26,23 +27,40 @@ enum DesignCatalog {
         for name in (try? fm.contentsOfDirectory(atPath: outputs.path)) ?? [] where StudioPaths.isDesignID(name) && byID[name] == nil {
             let folder = outputs.appendingPathComponent(name)
             let layout = OutputLayout(folder: folder)
-            guard fm.fileExists(atPath: layout.metricsURL.path) || fm.fileExists(atPath: layout.recipeURL.path) else { continue }
-            let recipe = (try? InputFile.read(layout.recipeURL, maximumBytes: 1 << 20))
+            let isIteration = isIterationFolder(folder)
+            guard isIteration || fm.fileExists(atPath: layout.metricsURL.path) || fm.fileExists(atPath: layout.recipeURL.path)
+            else { continue }
+            let recipeURL = isIteration ? folder.appendingPathComponent(Iteration.roundFolder(1)).appendingPathComponent(OutputLayout.recipe)
+                : layout.recipeURL
+            let recipe = (try? InputFile.read(recipeURL, maximumBytes: 1 << 20))
                 .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
             let created = (try? fm.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date) ?? Date.distantPast
             byID[name] = DesignSummary(
-                id: name, state: .done, stage: nil, progress: 1, error: nil,
+                id: name, kind: isIteration ? .iteration : .design, state: .done, stage: nil, progress: 1, error: nil,
                 name: (recipe?["prompt"] as? String) ?? (recipe?["name"] as? String) ?? name, prompt: recipe?["prompt"] as? String,
                 size: (recipe?["size"] as? [Int]).map { $0.map(String.init).joined(separator: "x") },
-                created: created, preview: preview(in: folder))
+                created: created, preview: isIteration ? iterationPreview(in: folder) : preview(in: folder))
         }
         return byID.values.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
     }
 
     static func summary(of job: StudioJob, outputs: URL) -> DesignSummary {
-        let preview = job.state == .done ? preview(in: outputs.appendingPathComponent(job.id)) : nil
-        return DesignSummary(id: job.id, state: job.state, stage: job.stage, progress: job.progress, error: job.error,
+        let folder = outputs.appendingPathComponent(job.id)
+        let preview = job.isIteration ? iterationPreview(in: folder) : job.state == .done ? preview(in: folder) : nil
+        return DesignSummary(id: job.id, kind: job.kind ?? .design, state: job.state, stage: job.stage, progress: job.progress, error: job.error,
                              name: job.name, prompt: job.prompt, size: job.size, created: job.created, preview: preview)
+    }
+
+    /// Whether `folder` holds an iteration (`iterate`'s iteration.json, or a first round).
+    static func isIterationFolder(_ folder: URL) -> Bool {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: folder.appendingPathComponent(Iteration.summaryFile).path)
+            || fm.fileExists(atPath: folder.appendingPathComponent(Iteration.roundFolder(1)).path)
+    }
+
+    /// The render of an iteration's last complete round.
+    static func iterationPreview(in folder: URL) -> String? {
+        Iteration.completedRounds(in: folder).last?.preview
     }
 
     /// The design's shaded render: preview.png, or the first of several views.

@@ -8,6 +8,8 @@ import Foundation
 /// (off|fast|full) and `images` (true by default).
 struct DesignRequest {
     static let keys = ["prompt", "recipe", "template", "size", "seed", "formats", "properties", "images"]
+    /// Keys an iteration takes besides: what it converges to and the rounds of its first step.
+    static let iterationKeys = ["target", "rounds"]
 
     var prompt: String?
     /// Recipe text and the extension it is read with (json or yaml).
@@ -19,13 +21,30 @@ struct DesignRequest {
     var formats: String = "stl"
     var properties: PropertyMode = .fast
     var images = true
+    var target: String?
+    var rounds = 1
 
-    init(json data: Data) throws {
+    init(json data: Data, iteration: Bool = false) throws {
         guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
             throw StudioError.badRequest("the body is not a JSON object: send {\"prompt\": \"…\"} or {\"recipe\": {…}}")
         }
-        for key in body.keys where !Self.keys.contains(key) {
-            throw StudioError.badRequest("unknown key '\(key)': use \(Self.keys.joined(separator: ", "))")
+        let known = Self.keys + (iteration ? Self.iterationKeys : [])
+        for key in body.keys where !known.contains(key) {
+            throw StudioError.badRequest("unknown key '\(key)': use \(known.joined(separator: ", "))")
+        }
+        if let value = body["target"] {
+            guard let text = value as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                  text.utf8.count <= 4096 else {
+                throw StudioError.badRequest("target must be a non-empty string of at most 4096 bytes")
+            }
+            target = text
+        }
+        if let value = body["rounds"] {
+            guard let number = value as? NSNumber, !JSONValue.isFlag(number), let n = Int(exactly: number.doubleValue),
+                  (1...Iteration.maxRounds).contains(n) else {
+                throw StudioError.badRequest("rounds must be a whole number from 1 to \(Iteration.maxRounds)")
+            }
+            rounds = n
         }
         if let value = body["prompt"] {
             guard let text = value as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
@@ -118,7 +137,16 @@ struct DesignRequest {
 
     /// The `generate` arguments of the job, after the executable.
     func arguments(recipe: URL, folder: URL) -> [String] {
-        var arguments = ["generate", "--recipe", recipe.path, "--out", folder.path, "--format", formats,
+        ["generate"] + common(recipe: recipe, folder: folder)
+    }
+
+    /// The `iterate` arguments of an iteration's steps, without `--rounds`.
+    func iterationArguments(recipe: URL, folder: URL, target: String) -> [String] {
+        ["iterate", "--target", target] + common(recipe: recipe, folder: folder)
+    }
+
+    private func common(recipe: URL, folder: URL) -> [String] {
+        var arguments = ["--recipe", recipe.path, "--out", folder.path, "--format", formats,
                          "--properties", properties.rawValue, "--progress-json"]
         if !images { arguments.append("--no-images") }
         return arguments

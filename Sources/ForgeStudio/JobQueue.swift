@@ -61,8 +61,12 @@ actor JobQueue {
         }
     }
 
-    /// Queues `job`; it starts at once when there is room.
-    func submit(_ job: StudioJob, arguments: [String]) {
+    /// Queues `job` (a new one, or the next step of an iteration whose last step has ended);
+    /// it starts at once when there is room.
+    func submit(_ job: StudioJob, arguments: [String]) throws {
+        if let earlier = jobs[job.id], !earlier.state.isFinal {
+            throw StudioError.conflict("\(job.id) is still \(earlier.state.rawValue): wait for it or cancel it first")
+        }
         jobs[job.id] = job
         save(job)
         waiting.append((job.id, arguments))
@@ -130,13 +134,13 @@ actor JobQueue {
     private func ended(_ id: String, status: Int32, cancelled: Bool, error: String?) {
         running[id] = nil
         guard var job = jobs[id] else { return }
-        let layout = OutputLayout(folder: outputs.appendingPathComponent(id))
-        layout.recoverAbandonedRuns()
+        let folder = outputs.appendingPathComponent(id)
+        Self.recoverAbandonedRuns(of: job, folder: folder)
         job.finished = Date()
         job.pid = nil
         if cancelled {
             job.state = .cancelled
-        } else if status == 0, FileManager.default.fileExists(atPath: layout.metricsURL.path) {
+        } else if status == 0, FileManager.default.fileExists(atPath: Self.completionFile(of: job, folder: folder).path) {
             job.state = .done
             job.progress = 1
         } else {
@@ -166,11 +170,11 @@ actor JobQueue {
                   var job = try? StudioJSON.decoder.decode(StudioJob.self, from: data),
                   StudioPaths.isDesignID(job.id), name == job.id + ".json" else { continue }
             if !job.state.isFinal {
-                let layout = OutputLayout(folder: outputs.appendingPathComponent(job.id))
-                if let pid = job.pid { Self.endOrphan(pid, folder: layout.folder) }
+                let folder = outputs.appendingPathComponent(job.id)
+                if let pid = job.pid { Self.endOrphan(pid, folder: folder) }
                 job.pid = nil
-                layout.recoverAbandonedRuns()
-                if FileManager.default.fileExists(atPath: layout.metricsURL.path) {
+                recoverAbandonedRuns(of: job, folder: folder)
+                if job.kind != .iteration, FileManager.default.fileExists(atPath: completionFile(of: job, folder: folder).path) {
                     job.state = .done
                     job.progress = 1
                 } else {
@@ -187,6 +191,22 @@ actor JobQueue {
 }
 
 extension JobQueue {
+    /// The file whose presence says a job's step succeeded: a design's metrics.json, an
+    /// iteration's iteration.json.
+    static func completionFile(of job: StudioJob, folder: URL) -> URL {
+        job.isIteration ? folder.appendingPathComponent(Iteration.summaryFile) : OutputLayout(folder: folder).metricsURL
+    }
+
+    /// Removes the staging folders an ended job left: beside the design folder, or beside
+    /// each round folder of an iteration.
+    static func recoverAbandonedRuns(of job: StudioJob, folder: URL) {
+        OutputLayout(folder: folder).recoverAbandonedRuns()
+        guard job.isIteration else { return }
+        for n in 1...Iteration.maxRounds {
+            OutputLayout(folder: folder.appendingPathComponent(Iteration.roundFolder(n))).recoverAbandonedRuns()
+        }
+    }
+
     /// Ends the `generate` of an earlier studio that is still running (it normally ends with
     /// its studio), so its staging folder can be removed: SIGTERM, then up to 5 s for it to go.
     /// Only a process whose command line names the job's folder is touched.

@@ -3,6 +3,11 @@ import Foundation
 /// One design job of the studio: what was asked, and where it stands. Kept as
 /// `.studio/jobs/<id>.json` in the outputs folder, so a restarted studio knows every job.
 public struct StudioJob: Codable, Sendable, Equatable {
+    /// A design folder (`generate`) or an iteration folder (`iterate`, one or more rounds per job).
+    public enum Kind: String, Codable, Sendable {
+        case design, iteration
+    }
+
     public enum State: String, Codable, Sendable {
         case queued, running, done, failed, cancelled
 
@@ -28,6 +33,15 @@ public struct StudioJob: Codable, Sendable, Equatable {
     public var estimatedBytes: Double
     /// The process of its `generate` while it runs.
     public var pid: Int32?
+    /// Nil in records of designs written before iterations existed.
+    public var kind: Kind?
+    /// What an iteration converges to.
+    public var target: String?
+    /// The command's arguments after `generate` or `iterate` and before `--rounds` (an
+    /// iteration's next step reuses them).
+    public var arguments: [String]?
+
+    var isIteration: Bool { kind == .iteration }
 
     /// The environment variable that tells a `generate` the studio started which process is its
     /// parent: it ends when that process ends.

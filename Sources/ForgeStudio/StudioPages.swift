@@ -42,6 +42,7 @@ struct StudioPages: Sendable {
     private func design(_ id: String) async throws -> Response {
         let summary = try await api.summary(id)
         let folder = outputs.appendingPathComponent(id)
+        if summary.kind == .iteration { return try iteration(summary, folder: folder) }
         var page: [String: Any] = [
             "title": summary.name, "id": id, "name": summary.name, "state": summary.state.rawValue,
             "stage": summary.stage ?? "", "progress": Int((summary.progress * 100).rounded()),
@@ -70,6 +71,49 @@ struct StudioPages: Sendable {
             if files.contains(where: { $0.path == "report.html" }) { page["report"] = "/api/designs/\(id)/files/report.html" }
         }
         return try render("design", page)
+    }
+
+    /// The iterate page: every complete round side by side, and the next round's proposals
+    /// to accept, edit or reject once the last step has ended.
+    private func iteration(_ summary: DesignSummary, folder: URL) throws -> Response {
+        let id = summary.id
+        let view = IterationPage.rounds(in: folder, id: id)
+        let files = "/api/designs/\(id)/files/"
+        func text(_ a: Critique.Adjustment) -> String { a.value?.description ?? a.change ?? "" }
+        let rounds: [[String: Any]] = view.rounds.map { round in
+            var card: [String: Any] = [
+                "round": round.round, "score": String(format: "%.1f", round.score), "summary": round.summary,
+                "issues": round.issues.map { ["text": $0] }, "satisfied": round.satisfied,
+                "solidFraction": String(format: "%.3f", round.solidFraction), "critic": round.critic,
+                "changes": round.changes.joined(separator: "; "), "changesFrom": round.changesFrom ?? "",
+                "hasChanges": !round.changes.isEmpty,
+                "best": view.best == round.round,
+                "model": files + round.folder + "/model.stl", "report": files + round.folder + "/report.html",
+            ]
+            if let preview = round.preview { card["preview"] = files + preview }
+            if let distance = round.measuredDistance { card["distance"] = String(format: "%.2f", distance) }
+            if let decision = round.decision {
+                card["decision"] = decision.isEmpty ? "stopped here" : decision.map { "\($0.parameter) \(text($0))" }.joined(separator: "; ")
+            }
+            return card
+        }
+        var page: [String: Any] = [
+            "title": summary.name, "id": id, "name": summary.name, "state": summary.state.rawValue,
+            "stage": summary.stage ?? "", "progress": Int((summary.progress * 100).rounded()),
+            "running": !summary.state.isFinal, "created": Self.dateText(summary.created),
+            "target": view.target ?? "", "rounds": rounds, "roundCount": rounds.count,
+            "parameters": RecipeAdjuster.parameters.map { ["name": $0] },
+        ]
+        if let error = summary.error { page["error"] = error }
+        if let reason = view.stopReason { page["stopReason"] = reason }
+        if summary.state.isFinal, let last = view.rounds.last, last.decision == nil, last.round < Iteration.maxRounds {
+            page["next"] = [
+                "round": last.round + 1, "from": last.proposalsFrom,
+                "proposals": last.proposals.map { ["parameter": $0.parameter, "value": text($0), "reason": $0.reason] },
+                "hasProposals": !last.proposals.isEmpty,
+            ] as [String: Any]
+        }
+        return try render("iteration", page)
     }
 
     private func asset(_ name: String, context: StudioContext) async throws -> Response {

@@ -166,6 +166,24 @@ def main():
         if shots:
             page.query_selector("#gallery").screenshot(path=os.path.join(shots, "studio-gallery.png"))
 
+        # Iterate: round 1, then the proposed adjustment applied starts round 2; both side by side.
+        page.goto(base + "/")
+        page.fill("#prompt", "spinodal foam, 30% solid, 10 mm cube")
+        page.fill("#target", "spinodal foam, 45% solid")
+        page.select_option("#size", "32")
+        page.click("#iterate-button")
+        page.wait_for_url("**/designs/*-iterate-*", timeout=30_000)
+        page.wait_for_selector("#next-round", timeout=300_000)
+        check(page.locator("#rounds > li").count() == 1, "the iterate page shows round 1 and its proposals")
+        check(page.locator("#proposals tr.proposal").count() >= 2, "the critic's adjustment is offered beside one of your own")
+        page.click("#apply-button")
+        page.wait_for_selector("#rounds > li[data-round='2']", timeout=300_000)
+        page.wait_for_selector("#next-round", timeout=300_000)
+        check(page.locator("#rounds > li").count() == 2, "applying the adjustment ran round 2, shown beside round 1")
+        check("Changed (you)" in page.inner_text("#rounds > li[data-round='2']"), "round 2 says it took your decision")
+        if shots:
+            page.screenshot(path=os.path.join(shots, "studio-iterate.png"))
+
         check(not problems, "no console errors" + ("" if not problems else f": {problems}"))
         check(not foreign, "nothing fetched from outside the studio" + ("" if not foreign else f": {foreign}"))
         browser.close()

@@ -302,3 +302,61 @@ struct StudioAPITests {
         #expect(try studio.request("GET", "/assets/..%2Fopenapi.json").status == 404)
     }
 }
+
+/// Iterations in the studio: one round per step, the person's decision between steps,
+/// the same folders as `iterate` writes.
+@Suite("cephalo-forge serve: iterations", .serialized)
+struct StudioIterationTests {
+    @Test func anEditedAdjustmentDrivesTheNextRoundAndTheCLIResumesTheFolder() throws {
+        let outputs = TestSupport.temporaryFolder().appendingPathComponent("designs")
+        let studio = try StudioProcess(outputs: outputs)
+        let reply = try studio.postJSON("/api/iterations", [
+            "prompt": "spinodal foam, 30% solid, 10 mm cube", "target": "spinodal foam, 45% solid",
+            "size": 32, "properties": "off", "images": false,
+        ])
+        #expect(reply.status == 202, "\(reply.text)")
+        let id = try #require(try reply.json()["id"] as? String)
+        var status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        #expect(status["state"] as? String == "done", "\(status)")
+        #expect(status["kind"] as? String == "iteration")
+        var rounds = try studio.request("GET", "/api/designs/\(id)/rounds").json()["rounds"] as? [[String: Any]] ?? []
+        #expect(rounds.count == 1)
+        let proposals = rounds.first?["proposals"] as? [[String: Any]] ?? []
+        #expect(proposals.contains { $0["parameter"] as? String == "solid_fraction" }, "\(proposals)")
+
+        // Bad decisions are refused and start nothing.
+        for body in [["adjustments": [["parameter": "colour", "value": 1]]], ["adjustments": [["parameter": "solid_fraction"]]],
+                     ["adjustments": "all"]] as [[String: Any]] {
+            #expect(try studio.postJSON("/api/designs/\(id)/rounds", body).status == 400, "\(body)")
+        }
+        // An edited value, not the critic's: the next round uses it.
+        let next = try studio.postJSON("/api/designs/\(id)/rounds",
+                                       ["adjustments": [["parameter": "solid_fraction", "value": 0.4]]])
+        #expect(next.status == 202, "\(next.text)")
+        status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        #expect(status["state"] as? String == "done", "\(status)")
+        rounds = try studio.request("GET", "/api/designs/\(id)/rounds").json()["rounds"] as? [[String: Any]] ?? []
+        #expect(rounds.count == 2)
+        #expect((rounds.last?["changes"] as? [String]) == ["solid_fraction 0.3 → 0.4"], "\(rounds.last ?? [:])")
+        #expect(rounds.last?["changes_from"] as? String == "you")
+        let fraction = try #require(rounds.last?["solid_fraction"] as? Double)
+        #expect(abs(fraction - 0.4) < 0.02)
+        let folder = outputs.appendingPathComponent(id)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rounds/01/decision.json").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rounds/02/critique.json").path))
+
+        // The CLI resumes the studio's folder: rounds 1 and 2 are kept, round 3 follows the
+        // critic (no decision after round 2).
+        let cli = try CLIRunner().run(["iterate", "--recipe", folder.appendingPathComponent("rounds/01/recipe.json").path,
+                                       "--target", "spinodal foam, 45% solid", "--rounds", "3", "--out", folder.path,
+                                       "--properties", "off", "--no-images"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        #expect(cli.stderr.contains("round 1: complete, kept") && cli.stderr.contains("round 2: complete, kept"), "\(cli.stderr)")
+        rounds = try studio.request("GET", "/api/designs/\(id)/rounds").json()["rounds"] as? [[String: Any]] ?? []
+        #expect(rounds.count == 3 || rounds.count == 2, "\(rounds.count) rounds")
+        // Stop here: an empty decision ends it; no job starts.
+        let stop = try studio.postJSON("/api/designs/\(id)/rounds", ["adjustments": [Any]()])
+        #expect(stop.status == 200, "\(stop.text)")
+        #expect(try studio.status(id)["state"] as? String == "done")
+    }
+}

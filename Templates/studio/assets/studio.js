@@ -107,6 +107,65 @@ function followJob() {
   });
 }
 
+// The decision on the next round: the ticked rows, each a value or a relative change.
+function setUpNextRound() {
+  const panel = $("next-round");
+  if (!panel) return;
+  const id = $("design").dataset.id;
+  const send = async function (adjustments) {
+    const box = $("round-error");
+    box.hidden = true;
+    try {
+      await postJSON("/api/designs/" + encodeURIComponent(id) + "/rounds", { adjustments: adjustments });
+      window.location.reload();
+    } catch (error) {
+      box.textContent = error.message;
+      box.hidden = false;
+    }
+  };
+  $("apply-button").addEventListener("click", function () {
+    const adjustments = [];
+    panel.querySelectorAll("tr.proposal").forEach(function (row) {
+      if (!row.querySelector(".apply").checked) return;
+      const cell = row.querySelector(".parameter");
+      const parameter = cell ? cell.textContent.trim() : row.querySelector(".parameter-choice").value;
+      const text = row.querySelector(".value").value.trim();
+      if (!text) return;
+      const relative = /^[+-]/.test(text) || /%$/.test(text);
+      const adjustment = { parameter: parameter, reason: row.querySelector(".reason").textContent.trim() };
+      if (relative) adjustment.change = text;
+      else adjustment.value = isNaN(Number(text)) ? text : Number(text);
+      adjustments.push(adjustment);
+    });
+    if (!adjustments.length) {
+      $("round-error").textContent = "Tick at least one change, or stop here.";
+      $("round-error").hidden = false;
+      return;
+    }
+    send(adjustments);
+  });
+  $("stop-button").addEventListener("click", function () { send([]); });
+}
+
+function setUpIterateButton() {
+  const button = $("iterate-button");
+  if (!button) return;
+  button.addEventListener("click", async function () {
+    showError("");
+    const body = formRequest();
+    const target = $("target").value.trim();
+    if (target) body.target = target;
+    button.disabled = true;
+    try {
+      const created = await postJSON("/api/iterations", body);
+      window.location.href = created.url;
+    } catch (error) {
+      showError(error.message);
+      button.disabled = false;
+    }
+  });
+}
+
 function setUpSlices() {
   const image = $("slice");
   const scrubber = $("slice-scrubber");
@@ -125,6 +184,8 @@ document.addEventListener("DOMContentLoaded", function () {
   setUpForm();
   followJob();
   setUpSlices();
+  setUpNextRound();
+  setUpIterateButton();
   const canvas = $("viewer");
   if (canvas && window.MeshViewer) window.MeshViewer.start(canvas, $("section"), $("viewer-status"));
 });
