@@ -155,3 +155,22 @@ extension OutputLayout {
         StagingArea.recoverAbandoned(for: folder)
     }
 }
+
+extension OutputLayout {
+    /// `recoverAbandonedRuns()` for every design folder whose staging or set-aside folder
+    /// stands in `parent` (the variants of a batch, the rounds of an iteration).
+    public static func recoverAbandonedRuns(in parent: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        var designs = Set<String>()
+        for entry in names where entry.hasPrefix(".") {
+            for kind in [".partial-", ".old-"] {
+                if let range = entry.range(of: kind, options: .backwards) {
+                    designs.insert(String(entry[entry.index(after: entry.startIndex)..<range.lowerBound]))
+                }
+            }
+        }
+        for name in designs where !name.isEmpty {
+            StagingArea.recoverAbandoned(for: parent.appendingPathComponent(name))
+        }
+    }
+}

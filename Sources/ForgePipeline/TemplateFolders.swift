@@ -8,6 +8,10 @@ public enum TemplateFolders {
         roots().map { $0.appendingPathComponent("recipes") }
     }
 
+    public static func sweepFolders() -> [URL] {
+        roots().map { $0.appendingPathComponent("sweeps") }
+    }
+
     /// The first `prompts` folder that holds the describe and critique templates.
     public static func promptFolder() -> URL? {
         roots().map { $0.appendingPathComponent("prompts") }.first {

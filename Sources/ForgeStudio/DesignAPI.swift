@@ -14,6 +14,7 @@ struct DesignAPI: Sendable {
         api.post("designs") { request, context in try await createDesign(request, context: context) }
         api.post("describe") { request, context in try await describe(request, context: context) }
         api.post("iterations") { request, _ in try await create(request, iteration: true) }
+        api.post("batches") { request, _ in try await createBatch(request) }
         api.get("designs/:id/rounds") { _, context in try await rounds(try context.parameters.require("id")) }
         api.post("designs/:id/rounds") { request, context in
             try await nextRound(try context.parameters.require("id"), request: request)
@@ -69,6 +70,30 @@ struct DesignAPI: Sendable {
             arguments = (job.arguments ?? []) + ["--rounds", String(design.rounds)]
         }
         try await queue.submit(job, arguments: arguments)
+        var response = try Self.json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
+        response.headers[.location] = "/api/designs/\(id)"
+        return response
+    }
+
+    // MARK: Batches
+
+    /// Starts `batch run` over a sweep; every variant lands in the batch folder's variants/.
+    private func createBatch(_ request: Request) async throws -> Response {
+        let body = try await Self.body(of: request, limit: maxBodyBytes)
+        let batch = try BatchRequest(json: body)
+        let scratch = queue.jobsFolder.appendingPathComponent(".new-\(UUID().uuidString).sweep")
+        let (file, sweep, estimate) = try batch.load(writingTo: scratch)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let name = batch.template ?? sweep.base.name ?? sweep.base.prompt ?? "sweep"
+        let id = try await freshID(slug: LocalDescriber.slug(name) + "-batch")
+        let kept = queue.jobsFolder.appendingPathComponent(id + ".sweep." + file.pathExtension)
+        guard rename(file.path, kept.path) == 0 else {
+            throw StudioError.conflict("could not keep the sweep of \(id): \(String(cString: strerror(errno)))")
+        }
+        let job = StudioJob(id: id, state: .queued, stage: nil, progress: 0, error: nil, prompt: sweep.base.prompt,
+                            name: "\(name) (\(sweep.variants.count) variants)", size: sweep.base.tiledSize.description,
+                            created: Date(), started: nil, finished: nil, estimatedBytes: estimate, pid: nil, kind: .batch)
+        try await queue.submit(job, arguments: batch.arguments(sweep: kept, folder: outputs.appendingPathComponent(id)))
         var response = try Self.json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
         response.headers[.location] = "/api/designs/\(id)"
         return response

@@ -28,7 +28,8 @@ enum DesignCatalog {
             let folder = outputs.appendingPathComponent(name)
             let layout = OutputLayout(folder: folder)
             let isIteration = isIterationFolder(folder)
-            guard isIteration || fm.fileExists(atPath: layout.metricsURL.path) || fm.fileExists(atPath: layout.recipeURL.path)
+            let isBatch = fm.fileExists(atPath: folder.appendingPathComponent(BatchPage.manifest).path)
+            guard isIteration || isBatch || fm.fileExists(atPath: layout.metricsURL.path) || fm.fileExists(atPath: layout.recipeURL.path)
             else { continue }
             let recipeURL = isIteration ? folder.appendingPathComponent(Iteration.roundFolder(1)).appendingPathComponent(OutputLayout.recipe)
                 : layout.recipeURL
@@ -36,17 +37,19 @@ enum DesignCatalog {
                 .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
             let created = (try? fm.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date) ?? Date.distantPast
             byID[name] = DesignSummary(
-                id: name, kind: isIteration ? .iteration : .design, state: .done, stage: nil, progress: 1, error: nil,
+                id: name, kind: isBatch ? .batch : isIteration ? .iteration : .design, state: .done, stage: nil, progress: 1, error: nil,
                 name: (recipe?["prompt"] as? String) ?? (recipe?["name"] as? String) ?? name, prompt: recipe?["prompt"] as? String,
                 size: (recipe?["size"] as? [Int]).map { $0.map(String.init).joined(separator: "x") },
-                created: created, preview: isIteration ? iterationPreview(in: folder) : preview(in: folder))
+                created: created,
+                preview: isBatch ? batchPreview(in: folder) : isIteration ? iterationPreview(in: folder) : preview(in: folder))
         }
         return byID.values.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
     }
 
     static func summary(of job: StudioJob, outputs: URL) -> DesignSummary {
         let folder = outputs.appendingPathComponent(job.id)
-        let preview = job.isIteration ? iterationPreview(in: folder) : job.state == .done ? preview(in: folder) : nil
+        let preview = job.isIteration ? iterationPreview(in: folder)
+            : job.state != .done ? nil : job.isBatch ? batchPreview(in: folder) : preview(in: folder)
         return DesignSummary(id: job.id, kind: job.kind ?? .design, state: job.state, stage: job.stage, progress: job.progress, error: job.error,
                              name: job.name, prompt: job.prompt, size: job.size, created: job.created, preview: preview)
     }
@@ -56,6 +59,11 @@ enum DesignCatalog {
         let fm = FileManager.default
         return fm.fileExists(atPath: folder.appendingPathComponent(Iteration.summaryFile).path)
             || fm.fileExists(atPath: folder.appendingPathComponent(Iteration.roundFolder(1)).path)
+    }
+
+    /// A batch's contact sheet.
+    static func batchPreview(in folder: URL) -> String? {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent("contact_sheet.png").path) ? "contact_sheet.png" : nil
     }
 
     /// The render of an iteration's last complete round.

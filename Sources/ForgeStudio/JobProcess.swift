@@ -80,6 +80,10 @@ final class JobProcess: @unchecked Sendable {
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let stage = object["stage"] as? String, let fraction = object["progress"] as? Double {
             progress(stage, fraction)
+        } else if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
+            // A batch's "[3/8] v… done in 1.2 s" lines: the share of variants finished.
+            let counts = line[line.index(after: line.startIndex)..<close].split(separator: "/").compactMap { Int($0) }
+            if counts.count == 2, counts[1] > 0 { progress("variants", Double(counts[0]) / Double(counts[1])) }
         } else if line.hasPrefix("error: ") {
             lock.lock()
             lastError = String(line.dropFirst("error: ".count).prefix(2000))

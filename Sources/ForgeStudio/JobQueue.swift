@@ -140,9 +140,11 @@ actor JobQueue {
         job.pid = nil
         if cancelled {
             job.state = .cancelled
-        } else if status == 0, FileManager.default.fileExists(atPath: Self.completionFile(of: job, folder: folder).path) {
+        } else if status == 0 || (job.isBatch && status == 2),
+                  FileManager.default.fileExists(atPath: Self.completionFile(of: job, folder: folder).path) {
             job.state = .done
             job.progress = 1
+            if status == 2 { job.error = error ?? "some variants failed: see the manifest" }
         } else {
             job.state = .failed
             job.error = error ?? "generate ended with status \(status)"
@@ -174,7 +176,7 @@ actor JobQueue {
                 if let pid = job.pid { Self.endOrphan(pid, folder: folder) }
                 job.pid = nil
                 recoverAbandonedRuns(of: job, folder: folder)
-                if job.kind != .iteration, FileManager.default.fileExists(atPath: completionFile(of: job, folder: folder).path) {
+                if job.kind == nil || job.kind == .design, FileManager.default.fileExists(atPath: completionFile(of: job, folder: folder).path) {
                     job.state = .done
                     job.progress = 1
                 } else {
@@ -194,17 +196,19 @@ extension JobQueue {
     /// The file whose presence says a job's step succeeded: a design's metrics.json, an
     /// iteration's iteration.json.
     static func completionFile(of job: StudioJob, folder: URL) -> URL {
-        job.isIteration ? folder.appendingPathComponent(Iteration.summaryFile) : OutputLayout(folder: folder).metricsURL
+        switch job.kind ?? .design {
+        case .design: return OutputLayout(folder: folder).metricsURL
+        case .iteration: return folder.appendingPathComponent(Iteration.summaryFile)
+        case .batch: return folder.appendingPathComponent(BatchPage.manifest)
+        }
     }
 
-    /// Removes the staging folders an ended job left: beside the design folder, or beside
-    /// each round folder of an iteration.
+    /// Removes the staging folders an ended job left: beside the design folder, and beside
+    /// each round of an iteration or variant of a batch.
     static func recoverAbandonedRuns(of job: StudioJob, folder: URL) {
         OutputLayout(folder: folder).recoverAbandonedRuns()
-        guard job.isIteration else { return }
-        for n in 1...Iteration.maxRounds {
-            OutputLayout(folder: folder.appendingPathComponent(Iteration.roundFolder(n))).recoverAbandonedRuns()
-        }
+        if job.isIteration { OutputLayout.recoverAbandonedRuns(in: folder.appendingPathComponent("rounds")) }
+        if job.isBatch { OutputLayout.recoverAbandonedRuns(in: folder.appendingPathComponent("variants")) }
     }
 
     /// Ends the `generate` of an earlier studio that is still running (it normally ends with

@@ -3,9 +3,10 @@ import Foundation
 /// One design job of the studio: what was asked, and where it stands. Kept as
 /// `.studio/jobs/<id>.json` in the outputs folder, so a restarted studio knows every job.
 public struct StudioJob: Codable, Sendable, Equatable {
-    /// A design folder (`generate`) or an iteration folder (`iterate`, one or more rounds per job).
+    /// A design folder (`generate`), an iteration folder (`iterate`, one or more rounds per
+    /// job) or a batch folder (`batch run`, every variant of a sweep).
     public enum Kind: String, Codable, Sendable {
-        case design, iteration
+        case design, iteration, batch
     }
 
     public enum State: String, Codable, Sendable {
@@ -42,6 +43,7 @@ public struct StudioJob: Codable, Sendable, Equatable {
     public var arguments: [String]?
 
     var isIteration: Bool { kind == .iteration }
+    var isBatch: Bool { kind == .batch }
 
     /// The environment variable that tells a `generate` the studio started which process is its
     /// parent: it ends when that process ends.

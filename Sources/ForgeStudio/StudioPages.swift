@@ -16,6 +16,9 @@ struct StudioPages: Sendable {
     func register(on router: Router<StudioContext>) {
         router.get("/") { _, _ in try await index() }
         router.get("designs/:id") { _, context in try await design(try context.parameters.require("id")) }
+        router.get("designs/:id/variants/:variant") { _, context in
+            try await variant(try context.parameters.require("id"), try context.parameters.require("variant"))
+        }
         router.get("assets/:name") { _, context in try await asset(try context.parameters.require("name"), context: context) }
         router.get("openapi.json") { _, context in try await asset("openapi.json", context: context) }
     }
@@ -35,6 +38,7 @@ struct StudioPages: Sendable {
             "designs": cards, "hasDesigns": !cards.isEmpty,
             "sizes": Self.sizes.map { ["value": $0, "selected": $0 == 64] },
             "templates": templates.map { ["name": $0] },
+            "sweeps": BatchRequest.templates().map { ["name": $0] },
             "defaultPrompt": RecipeRequest.defaultPrompt,
         ])
     }
@@ -43,6 +47,7 @@ struct StudioPages: Sendable {
         let summary = try await api.summary(id)
         let folder = outputs.appendingPathComponent(id)
         if summary.kind == .iteration { return try iteration(summary, folder: folder) }
+        if summary.kind == .batch { return try batch(summary, folder: folder) }
         var page: [String: Any] = [
             "title": summary.name, "id": id, "name": summary.name, "state": summary.state.rawValue,
             "stage": summary.stage ?? "", "progress": Int((summary.progress * 100).rounded()),
@@ -51,26 +56,76 @@ struct StudioPages: Sendable {
         ]
         if let error = summary.error { page["error"] = error }
         if let prompt = summary.prompt { page["prompt"] = prompt }
-        if summary.state == .done {
-            let files = DesignCatalog.files(in: folder)
-            let slices = files.filter { $0.path.hasPrefix("slices/") && $0.path.hasSuffix(".png") }.map(\.path)
-            page["slices"] = slices.joined(separator: "\n")
-            page["sliceCount"] = slices.count
-            page["hasSlices"] = !slices.isEmpty
-            page["lastSlice"] = max(slices.count - 1, 0)
-            page["firstSlice"] = slices.first.map { "/api/designs/\(id)/files/\($0)" } ?? ""
-            let mesh = ["model.stl", "model.glb", "model.ply"].first { name in files.contains { $0.path == name } }
-            if let mesh { page["mesh"] = "/api/designs/\(id)/files/\(mesh)" }
-            page["pictures"] = files.filter { Self.isPicture($0.path) }.map {
-                ["url": "/api/designs/\(id)/files/\($0.path)", "name": $0.path]
-            }
-            page["downloads"] = files.filter { !$0.path.hasPrefix("slices") }.map {
-                ["url": "/api/designs/\(id)/files/\($0.path)", "name": $0.path, "size": Self.sizeText($0.bytes)]
-            }
-            page["metrics"] = MetricsTable.rows(of: OutputLayout(folder: folder).metricsURL)
-            if files.contains(where: { $0.path == "report.html" }) { page["report"] = "/api/designs/\(id)/files/report.html" }
-        }
+        if summary.state == .done { page.merge(results(in: folder, files: "/api/designs/\(id)/files/")) { $1 } }
         return try render("design", page)
+    }
+
+    /// A variant of a batch, on the design page.
+    private func variant(_ id: String, _ variant: String) async throws -> Response {
+        let folder = try StudioPaths.confined(outputs: outputs, id: id, components: ["variants", variant[...]])
+        guard FileManager.default.fileExists(atPath: OutputLayout(folder: folder).metricsURL.path) else {
+            throw StudioError.notFound("variant \(variant) of \(id) has no finished design")
+        }
+        var page: [String: Any] = [
+            "title": "\(id) · \(variant)", "id": id, "name": "Variant \(variant) of \(id)", "state": "done",
+            "running": false, "done": true, "back": "/designs/\(id)",
+        ]
+        page.merge(results(in: folder, files: "/api/designs/\(id)/files/variants/\(variant)/")) { $1 }
+        return try render("design", page)
+    }
+
+    /// What the design page shows of a finished design folder; `files` is the URL its files are under.
+    private func results(in folder: URL, files prefix: String) -> [String: Any] {
+        var page: [String: Any] = [:]
+        let files = DesignCatalog.files(in: folder)
+        let slices = files.filter { $0.path.hasPrefix("slices/") && $0.path.hasSuffix(".png") }.map(\.path)
+        page["slices"] = slices.joined(separator: "\n")
+        page["sliceCount"] = slices.count
+        page["hasSlices"] = !slices.isEmpty
+        page["lastSlice"] = max(slices.count - 1, 0)
+        page["firstSlice"] = slices.first.map { prefix + $0 } ?? ""
+        page["filesBase"] = prefix
+        if files.contains(where: { $0.path == "model.stl" }) { page["mesh"] = prefix + "model.stl" }
+        page["pictures"] = files.filter { Self.isPicture($0.path) }.map { ["url": prefix + $0.path, "name": $0.path] }
+        page["downloads"] = files.filter { !$0.path.hasPrefix("slices") }.map {
+            ["url": prefix + $0.path, "name": $0.path, "size": Self.sizeText($0.bytes)]
+        }
+        page["metrics"] = MetricsTable.rows(of: OutputLayout(folder: folder).metricsURL)
+        if files.contains(where: { $0.path == "report.html" }) { page["report"] = prefix + "report.html" }
+        return page
+    }
+
+    /// The batch page: the manifest as a table to sort and filter, the contact sheet and maps,
+    /// each variant one click away.
+    private func batch(_ summary: DesignSummary, folder: URL) throws -> Response {
+        let id = summary.id
+        var page: [String: Any] = [
+            "title": summary.name, "id": id, "name": summary.name, "state": summary.state.rawValue,
+            "stage": summary.stage ?? "", "progress": Int((summary.progress * 100).rounded()),
+            "running": !summary.state.isFinal, "created": Self.dateText(summary.created),
+        ]
+        if let error = summary.error { page["error"] = error }
+        let files = "/api/designs/\(id)/files/"
+        page["pictures"] = BatchPage.pictures.filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+            .map { ["url": files + $0, "name": $0] }
+        page["hasPictures"] = !((page["pictures"] as? [Any])?.isEmpty ?? true)
+        if let table = BatchPage.table(in: folder), !table.rows.isEmpty {
+            page["hasRows"] = true
+            page["columns"] = table.columns.enumerated().map { ["name": $0.element, "index": $0.offset] }
+            page["rows"] = table.rows.map { row in
+                [
+                    "id": row.id, "status": row.status, "done": row.status == "done",
+                    "link": "/designs/\(id)/variants/\(row.id)", "preview": files + "variants/\(row.id)/preview.png",
+                    "cells": zip(row.cells, row.sortKeys).enumerated().map { ["text": $0.element.0, "key": $0.element.1, "first": $0.offset == 0] },
+                ] as [String: Any]
+            }
+            page["variantCount"] = table.rows.count
+        }
+        for name in ["manifest.csv", "manifest.json", "report.html"]
+        where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+            page[name.replacingOccurrences(of: ".", with: "_")] = files + name
+        }
+        return try render("batch", page)
     }
 
     /// The iterate page: every complete round side by side, and the next round's proposals

@@ -184,6 +184,31 @@ def main():
         if shots:
             page.screenshot(path=os.path.join(shots, "studio-iterate.png"))
 
+        # Batch: a sweep from the form; the manifest table sorts and filters; a variant opens.
+        page.goto(base + "/")
+        page.fill("#sweep", 'base: { prompt: "spinodal foam, 30% solid, 10 mm cube" }\nsize: 32\n'
+                  'grid: { solid_fraction: [0.25, 0.35] }\nseeds: [1, 2]\n')
+        page.select_option("#batch-properties", "off")
+        page.click("#batch-button")
+        page.wait_for_url("**/designs/*-batch-*", timeout=30_000)
+        page.wait_for_selector("#manifest", timeout=300_000)
+        check(page.locator("#manifest tbody tr").count() == 4, "the batch page lists its four variants")
+        column = page.get_attribute("#manifest th:text-is('solid_fraction')", "data-column")
+        cell = "#manifest tbody tr td:nth-child(%d)" % (int(column) + 2)
+        page.click("#manifest th:text-is('solid_fraction')")
+        page.click("#manifest th:text-is('solid_fraction')")
+        values = [float(t) for t in page.locator(cell).all_inner_texts()]
+        check(values == sorted(values, reverse=True), f"a heading sorts the variants ({values})")
+        page.fill("#variant-filter", "0.25")
+        page.dispatch_event("#variant-filter", "input")
+        visible = page.locator("#manifest tbody tr:not([hidden])").count()
+        check(visible == 2, f"the filter keeps the matching variants ({visible} of 4)")
+        if shots:
+            page.screenshot(path=os.path.join(shots, "studio-batch.png"), full_page=True)
+        page.click("#manifest tbody tr:not([hidden]) td:nth-child(2) a")
+        page.wait_for_selector("canvas#viewer[data-ready=true]", timeout=60_000)
+        check("/variants/" in page.url, "a variant opens on its own page with the 3D view")
+
         check(not problems, "no console errors" + ("" if not problems else f": {problems}"))
         check(not foreign, "nothing fetched from outside the studio" + ("" if not foreign else f": {foreign}"))
         browser.close()

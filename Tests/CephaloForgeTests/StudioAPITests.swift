@@ -360,3 +360,63 @@ struct StudioIterationTests {
         #expect(try studio.status(id)["state"] as? String == "done")
     }
 }
+
+/// Batches in the studio: a sweep run by `batch run`, its manifest as a table, each
+/// variant one click away.
+@Suite("cephalo-forge serve: batches", .serialized)
+struct StudioBatchTests {
+    static let sweep = """
+        base: { prompt: "spinodal foam, 30% solid, 10 mm cube" }
+        size: 24
+        grid: { solid_fraction: [0.25, 0.35] }
+        seeds: [1, 2]
+        """
+
+    @Test func aSweepRunsEveryVariantAndEachHasItsPage() throws {
+        let outputs = TestSupport.temporaryFolder().appendingPathComponent("designs")
+        let studio = try StudioProcess(outputs: outputs)
+        let reply = try studio.postJSON("/api/batches", ["sweep": Self.sweep, "properties": "off", "images": false, "jobs": 2])
+        #expect(reply.status == 202, "\(reply.text)")
+        let id = try #require(try reply.json()["id"] as? String)
+        let status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        #expect(status["state"] as? String == "done", "\(status)")
+        #expect(status["kind"] as? String == "batch")
+        let manifest = try studio.request("GET", "/api/designs/\(id)/files/manifest.json").json()
+        let variants = manifest["variants"] as? [[String: Any]] ?? []
+        #expect(variants.count == 4)
+        #expect(variants.allSatisfy { $0["status"] as? String == "done" })
+        let fractions = Set(variants.compactMap { ($0["parameters"] as? [String: Any])?["solid_fraction"] as? Double })
+        #expect(fractions == [0.25, 0.35])
+        let page = try studio.request("GET", "/designs/\(id)")
+        #expect(page.status == 200)
+        for variant in variants.compactMap({ $0["id"] as? String }) {
+            #expect(page.text.contains("/designs/\(id)/variants/\(variant)"), "the batch page links \(variant)")
+            let variantPage = try studio.request("GET", "/designs/\(id)/variants/\(variant)")
+            #expect(variantPage.status == 200)
+            #expect(variantPage.text.contains("data-mesh=\"/api/designs/\(id)/files/variants/\(variant)/model.stl\""))
+        }
+        #expect([400, 404].contains(try studio.request("GET", "/designs/\(id)/variants/..%2F..%2Fetc").status))
+        #expect(try studio.request("GET", "/designs/\(id)/variants/v0000").status == 404)
+    }
+
+    @Test func aBadSweepIsRefusedWithTheCLIsMessage() throws {
+        let outputs = TestSupport.temporaryFolder().appendingPathComponent("designs")
+        let studio = try StudioProcess(outputs: outputs)
+        let bad = "base: { prompt: \"foam\" }\ngrid: { solid_fractoin: [0.2, 0.3] }\n"
+        let reply = try studio.postJSON("/api/batches", ["sweep": bad])
+        #expect(reply.status == 400)
+        let message = try #require(try reply.json()["error"] as? String)
+        let file = outputs.deletingLastPathComponent().appendingPathComponent("bad.yaml")
+        try Data(bad.utf8).write(to: file)
+        let cli = try CLIRunner().run(["batch", file.path, "--out", outputs.deletingLastPathComponent().appendingPathComponent("b").path])
+        #expect(cli.status != 0)
+        let cliLine = cli.stderr.split(separator: "\n").first { $0.hasPrefix("error: ") }.map { String($0.dropFirst(7)) } ?? ""
+        let reason = { (text: String) in text.components(separatedBy: ": ").dropFirst().joined(separator: ": ") }
+        #expect(!reason(message).isEmpty && reason(message) == reason(cliLine), "API: \(message) — CLI: \(cliLine)")
+        for body in [["template": "no-such-sweep"], ["sweep": Self.sweep, "jobs": 99], ["sweep": Self.sweep, "template": "foam-sweep"],
+                     ["sweep": Self.sweep, "colour": 1]] as [[String: Any]] {
+            #expect(try studio.postJSON("/api/batches", body).status == 400, "\(body)")
+        }
+        #expect((try studio.request("GET", "/api/designs").json()["designs"] as? [Any])?.isEmpty == true)
+    }
+}

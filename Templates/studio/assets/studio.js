@@ -166,6 +166,62 @@ function setUpIterateButton() {
   });
 }
 
+function setUpBatchForm() {
+  const form = $("batch-form");
+  if (!form) return;
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const box = $("batch-error");
+    box.hidden = true;
+    const body = { jobs: Number($("batch-jobs").value) || 1, properties: $("batch-properties").value };
+    const text = $("sweep").value.trim();
+    if (text) body.sweep = text;
+    else if ($("sweep-template").value) body.template = $("sweep-template").value;
+    $("batch-button").disabled = true;
+    try {
+      const created = await postJSON("/api/batches", body);
+      window.location.href = created.url;
+    } catch (error) {
+      box.textContent = error.message;
+      box.hidden = false;
+      $("batch-button").disabled = false;
+    }
+  });
+}
+
+// The manifest table: click a heading to sort by it (numbers as numbers), type to filter rows.
+function setUpManifest() {
+  const table = $("manifest");
+  if (!table) return;
+  const body = table.tBodies[0];
+  let sorted = { column: -1, ascending: true };
+  table.querySelectorAll("th[data-column]").forEach(function (heading) {
+    const sort = function () {
+      const column = Number(heading.dataset.column);
+      sorted = { column: column, ascending: sorted.column === column ? !sorted.ascending : true };
+      const rows = Array.from(body.rows);
+      rows.sort(function (a, b) {
+        const x = a.cells[column + 1].dataset.key, y = b.cells[column + 1].dataset.key;
+        const nx = Number(x), ny = Number(y);
+        const order = (x !== "" && y !== "" && !isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return sorted.ascending ? order : -order;
+      });
+      rows.forEach(function (row) { body.append(row); });
+      table.querySelectorAll("th").forEach(function (th) { th.removeAttribute("aria-sort"); });
+      heading.setAttribute("aria-sort", sorted.ascending ? "ascending" : "descending");
+    };
+    heading.addEventListener("click", sort);
+    heading.addEventListener("keydown", function (event) { if (event.key === "Enter") sort(); });
+  });
+  $("variant-filter").addEventListener("input", function (event) {
+    const words = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+    Array.from(body.rows).forEach(function (row) {
+      const text = row.textContent.toLowerCase();
+      row.hidden = !words.every(function (word) { return text.includes(word); });
+    });
+  });
+}
+
 function setUpSlices() {
   const image = $("slice");
   const scrubber = $("slice-scrubber");
@@ -186,6 +242,8 @@ document.addEventListener("DOMContentLoaded", function () {
   setUpSlices();
   setUpNextRound();
   setUpIterateButton();
+  setUpBatchForm();
+  setUpManifest();
   const canvas = $("viewer");
   if (canvas && window.MeshViewer) window.MeshViewer.start(canvas, $("section"), $("viewer-status"));
 });
