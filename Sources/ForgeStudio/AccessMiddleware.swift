@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Guards every request: the token (when the studio has one) as a bearer header or the
 /// cookie a page visit with `?token=` sets; the Host header of a loopback studio (no DNS
-/// rebinding); JSON bodies only for POST, from this origin (no cross-site form posts); a
+/// rebinding); JSON bodies only for POST (PNG for a picture), from this origin (no cross-site form posts); a
 /// declared body larger than the limit refused before it is read. Adds headers that keep
 /// pages from loading anything from elsewhere.
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -37,11 +37,18 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         if request.method == .post {
-            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            let picture = request.uri.path == "/api/pictures"
+            if picture {
+                guard type.hasPrefix("image/png") else {
+                    throw StudioError.badRequest("send the picture as a PNG with 'Content-Type: image/png'")
+                }
+            } else if !type.hasPrefix("application/json") {
                 throw StudioError.badRequest("send the body as JSON with 'Content-Type: application/json'")
             }
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
-                throw StudioError.tooLarge(limitBytes: maxBodyBytes)
+            let limit = picture ? StudioConfiguration.maxPictureBytes : maxBodyBytes
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+                throw StudioError.tooLarge(limitBytes: limit)
             }
         }
         var response = try await next(request, context)

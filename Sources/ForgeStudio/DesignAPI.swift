@@ -15,6 +15,7 @@ struct DesignAPI: Sendable {
         api.post("describe") { request, context in try await describe(request, context: context) }
         api.post("iterations") { request, _ in try await create(request, iteration: true) }
         api.post("batches") { request, _ in try await createBatch(request) }
+        api.post("pictures") { request, _ in try await upload(request) }
         api.get("designs/:id/rounds") { _, context in try await rounds(try context.parameters.require("id")) }
         api.post("designs/:id/rounds") { request, context in
             try await nextRound(try context.parameters.require("id"), request: request)
@@ -49,7 +50,7 @@ struct DesignAPI: Sendable {
         let jobs = queue.jobsFolder
         let scratch = jobs.appendingPathComponent(".new-\(UUID().uuidString).recipe.json")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let resolved = try design.resolve(writingRecipeTo: scratch)
+        let resolved = try design.resolve(writingRecipeTo: scratch, pictures: StudioPaths.picturesFolder(in: outputs))
         let id = try await freshID(slug: resolved.slug + (iteration ? "-iterate" : ""))
         let recipeFile = jobs.appendingPathComponent(id + ".recipe.json")
         guard rename(scratch.path, recipeFile.path) == 0 else {
@@ -73,6 +74,38 @@ struct DesignAPI: Sendable {
         var response = try Self.json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
         response.headers[.location] = "/api/designs/\(id)"
         return response
+    }
+
+    // MARK: Pictures
+
+    /// Keeps an uploaded PNG (at most 8 MiB, read whole by the PNG reader before it is
+    /// kept) for designs made from a picture; answers its id.
+    private func upload(_ request: Request) async throws -> Response {
+        let limit = StudioConfiguration.maxPictureBytes
+        let data = try await Self.body(of: request, limit: limit)
+        guard data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else {
+            throw StudioError.badRequest("the picture is not a PNG file")
+        }
+        let folder = StudioPaths.picturesFolder(in: outputs)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let id = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let scratch = folder.appendingPathComponent(".upload-\(id).png")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try data.write(to: scratch)
+        do {
+            let image = try PNGCodec.read(scratch)
+            guard image.width >= 16, image.height >= 16 else {
+                throw StudioError.badRequest("the picture is \(image.width) × \(image.height) pixels: at least 16 × 16 are needed")
+            }
+        } catch let error as StudioError {
+            throw error
+        } catch {
+            throw StudioError.badRequest("\(error)".replacingOccurrences(of: scratch.path, with: "the picture"))
+        }
+        guard rename(scratch.path, folder.appendingPathComponent(id + ".png").path) == 0 else {
+            throw StudioError.conflict("could not keep the picture: \(String(cString: strerror(errno)))")
+        }
+        return try Self.json(["picture": id], status: .created)
     }
 
     // MARK: Batches
@@ -150,7 +183,7 @@ struct DesignAPI: Sendable {
         let design = try DesignRequest(json: body)
         let scratch = queue.jobsFolder.appendingPathComponent(".describe-\(UUID().uuidString).recipe.json")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let resolved = try design.resolve(writingRecipeTo: scratch)
+        let resolved = try design.resolve(writingRecipeTo: scratch, pictures: StudioPaths.picturesFolder(in: outputs))
         let recipe = try JSONSerialization.jsonObject(with: JSONFile.encode(resolved.recipe))
         let sources = resolved.sources.map { ["key": $0.key, "source": $0.source] }
         let object: [String: Any] = ["recipe": recipe, "sources": sources, "notes": resolved.notes]

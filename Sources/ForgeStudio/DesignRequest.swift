@@ -7,7 +7,8 @@ import Foundation
 /// (128 or "128x128x64"), `seed`, `formats` (["stl", "3mf"] or "stl,3mf"), `properties`
 /// (off|fast|full) and `images` (true by default).
 struct DesignRequest {
-    static let keys = ["prompt", "recipe", "template", "size", "seed", "formats", "properties", "images"]
+    static let keys = ["prompt", "recipe", "template", "size", "seed", "material", "picture", "invert", "picture_pixel_mm",
+                       "formats", "properties", "images"]
     /// Keys an iteration takes besides: what it converges to and the rounds of its first step.
     static let iterationKeys = ["target", "rounds"]
 
@@ -23,6 +24,12 @@ struct DesignRequest {
     var images = true
     var target: String?
     var rounds = 1
+    var material: SolidMaterial?
+    /// An uploaded picture (`POST /api/pictures`): its id, whether its dark phase is solid,
+    /// and the size of one pixel in mm.
+    var picture: String?
+    var invert = false
+    var picturePixelMM: Double?
 
     init(json data: Data, iteration: Bool = false) throws {
         guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
@@ -102,6 +109,46 @@ struct DesignRequest {
             }
             properties = mode
         }
+        if let value = body["material"] {
+            let text: String
+            if let name = value as? String {
+                text = "\"" + name.replacingOccurrences(of: "\"", with: "") + "\""
+            } else if let object = value as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object) {
+                text = String(decoding: data, as: UTF8.self)
+            } else {
+                throw StudioError.badRequest("material must be a name (resin, pla, pa12, ti64, ss316l) or "
+                                             + "{\"name\": …, \"youngs_modulus_gpa\": …, \"poisson_ratio\": …}")
+            }
+            do {
+                let decoded = try JSONDecoder().decode(SolidMaterial.self, from: Data(text.utf8))
+                try decoded.validate()
+                material = decoded
+            } catch {
+                throw StudioError.badRequest("material: \(error)")
+            }
+        }
+        if let value = body["picture"] {
+            guard let id = value as? String, StudioPaths.isPlainName(id), !id.contains(".") else {
+                throw StudioError.badRequest("picture must be the id POST /api/pictures returned")
+            }
+            picture = id
+        }
+        if let value = body["invert"] {
+            guard let number = value as? NSNumber, JSONValue.isFlag(number) else {
+                throw StudioError.badRequest("invert must be true or false")
+            }
+            invert = number.boolValue
+        }
+        if let value = body["picture_pixel_mm"] {
+            guard let number = value as? NSNumber, !JSONValue.isFlag(number), number.doubleValue > 0,
+                  number.doubleValue.isFinite, number.doubleValue <= 100 else {
+                throw StudioError.badRequest("picture_pixel_mm must be a size in mm greater than 0 (at most 100)")
+            }
+            picturePixelMM = number.doubleValue
+        }
+        if picture == nil && (body["invert"] != nil || picturePixelMM != nil) {
+            throw StudioError.badRequest("invert and picture_pixel_mm need a picture")
+        }
         if let value = body["images"] {
             guard let number = value as? NSNumber, JSONValue.isFlag(number) else { throw StudioError.badRequest("images must be true or false") }
             images = number.boolValue
@@ -110,8 +157,15 @@ struct DesignRequest {
 
     /// Resolves the recipe as `generate` would (the local describer for a prompt), checks that it
     /// fits in memory, and writes it to `recipeURL`, from which the job's `generate` reads it.
-    func resolve(writingRecipeTo recipeURL: URL) throws -> ResolvedRecipe {
-        var request = RecipeRequest(prompt: prompt, recipeReference: template, size: size, seed: seed)
+    func resolve(writingRecipeTo recipeURL: URL, pictures: URL) throws -> ResolvedRecipe {
+        var request = RecipeRequest(prompt: prompt, recipeReference: template, size: size, seed: seed, material: material)
+        if let picture {
+            let file = pictures.appendingPathComponent(picture + ".png")
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw StudioError.badRequest("no picture \(picture): upload it with POST /api/pictures first")
+            }
+            request.image = ImageReference(path: file.path, pixelMM: picturePixelMM, invert: invert)
+        }
         var written: URL?
         if let recipeText {
             let source = recipeURL.deletingPathExtension().appendingPathExtension("source." + recipeText.ext)

@@ -15,6 +15,8 @@ public struct StudioConfiguration: Sendable {
     public var maxBodyBytes: Int
 
     public static let defaultMaxBodyBytes = 2 << 20
+    /// The largest picture (`POST /api/pictures`).
+    public static let maxPictureBytes = 8 << 20
 
     public init(host: String = "127.0.0.1", port: Int = 8080, outputs: URL, jobs: Int = 1, token: String? = nil,
                 executable: URL, maxBodyBytes: Int = defaultMaxBodyBytes) {

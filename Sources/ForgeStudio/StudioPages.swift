@@ -91,6 +91,7 @@ struct StudioPages: Sendable {
             ["url": prefix + $0.path, "name": $0.path, "size": Self.sizeText($0.bytes)]
         }
         page["metrics"] = MetricsTable.rows(of: OutputLayout(folder: folder).metricsURL)
+        page.merge(Verdict.of(folder)) { $1 }
         if files.contains(where: { $0.path == "report.html" }) { page["report"] = prefix + "report.html" }
         return page
     }
@@ -199,6 +200,31 @@ struct StudioPages: Sendable {
     static func sizeText(_ bytes: Int) -> String {
         bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1_048_576)
             : bytes >= 1024 ? String(format: "%.0f kB", Double(bytes) / 1024) : "\(bytes) B"
+    }
+}
+
+/// The verdict on a design: printable or not and why, watertight, the run's warnings, and
+/// a critique's score and summary where one was made (iterate, `critique`).
+enum Verdict {
+    static func of(_ folder: URL) -> [String: Any] {
+        guard let data = try? InputFile.read(OutputLayout(folder: folder).metricsURL, maximumBytes: 16 << 20),
+              let metrics = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        var verdict: [String: Any] = [:]
+        let printability = metrics["printability"] as? [String: Any]
+        verdict["printable"] = printability?["printable"] as? Bool ?? false
+        verdict["reasons"] = ((printability?["reasons"] as? [String]) ?? []).map { ["text": $0] }
+        verdict["watertight"] = metrics["watertight"] as? Bool ?? false
+        verdict["warnings"] = ((metrics["warnings"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+            .map { ["text": $0] }
+        if let critique = try? InputFile.read(folder.appendingPathComponent("critique.json"), maximumBytes: 4 << 20),
+           let record = try? JSONSerialization.jsonObject(with: critique) as? [String: Any],
+           let body = record["critique"] as? [String: Any] {
+            verdict["critique"] = [
+                "score": String(format: "%.1f", (body["score"] as? Double) ?? 0), "summary": body["summary"] as? String ?? "",
+                "critic": record["critic"] as? String ?? "",
+            ]
+        }
+        return ["verdict": verdict]
     }
 }
 

@@ -8,6 +8,11 @@ enum StudioPaths {
         outputs.appendingPathComponent(".studio").appendingPathComponent("jobs")
     }
 
+    /// Uploaded pictures, each `<id>.png`, kept while designs made from them may be regenerated.
+    static func picturesFolder(in outputs: URL) -> URL {
+        outputs.appendingPathComponent(".studio").appendingPathComponent("pictures")
+    }
+
     /// A design id is a folder name of letters, digits, `.`, `_` and `-` (at most 128, not
     /// starting with a dot): no separators, no `..`, nothing that needs encoding.
     static func isDesignID(_ text: some StringProtocol) -> Bool {

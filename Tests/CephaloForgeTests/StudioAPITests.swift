@@ -169,6 +169,41 @@ struct StudioAPITests {
         #expect(try studio.request("GET", "/api/designs/\(id)/files/slices/z0000.png").status == 200)
     }
 
+    @Test func aPictureUploadedAsPNGSetsTheDesignsStatistics() throws {
+        let (studio, outputs) = try studio()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gravel.png")
+        let png = try Data(contentsOf: fixture)
+        // Not a PNG, a PNG cut short, JSON sent as a picture, a picture over the limit: refused.
+        for (body, type) in [(Data("GIF89a".utf8), "image/png"), (png.prefix(png.count / 2), "image/png"),
+                             (png, "application/json")] {
+            let reply = try studio.request("POST", "/api/pictures", headers: ["Content-Type": type], body: Data(body))
+            #expect(reply.status == 400, "\(type) \(body.count) bytes → \(reply.status) \(reply.text)")
+        }
+        let huge = try RawHTTP.send(
+            port: studio.port, method: "POST", path: "/api/pictures", body: Data([0x89]),
+            rawHead: "POST /api/pictures HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                + "Content-Length: \(StudioConfiguration.maxPictureBytes + 1)\r\nConnection: close\r\n\r\n", timeout: 10)
+        #expect(huge.status == 413)
+        let pictures = outputs.appendingPathComponent(".studio/pictures")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: pictures.path)) ?? []).isEmpty, "nothing refused was kept")
+
+        let uploaded = try studio.request("POST", "/api/pictures", headers: ["Content-Type": "image/png"], body: png)
+        #expect(uploaded.status == 201, "\(uploaded.text)")
+        let picture = try #require(try uploaded.json()["picture"] as? String)
+        #expect(try studio.postJSON("/api/designs", ["prompt": "40% solid, 10 mm cube", "picture": "../../etc/passwd"]).status == 400)
+        #expect(try studio.postJSON("/api/designs", ["prompt": "40% solid, 10 mm cube", "picture": "0123abcd"]).status == 400)
+        let id = try create(studio, ["prompt": "40% solid, 10 mm cube", "picture": picture, "size": 48,
+                                     "properties": "off", "images": false, "material": "ti64"])
+        let status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        #expect(status["state"] as? String == "done", "\(status)")
+        let recipe = try studio.request("GET", "/api/designs/\(id)/files/recipe.json").json()
+        #expect((recipe["image"] as? [String: Any])?["path"] as? String == pictures.appendingPathComponent(picture + ".png").path)
+        #expect((recipe["material"] as? [String: Any])?["name"] as? String == "ti64")
+        let metrics = try studio.request("GET", "/api/designs/\(id)/files/metrics.json").json()
+        #expect(metrics["image"] != nil, "metrics.json compares the design with the picture")
+        #expect(abs((metrics["solid_fraction"] as? Double ?? 0) - 0.4) < 0.01)
+    }
+
     @Test func aBodyOverTheLimitIsRefusedBeforeItIsRead() throws {
         let (studio, _) = try studio()
         let limit = StudioConfiguration.defaultMaxBodyBytes
@@ -291,8 +326,10 @@ struct StudioAPITests {
         }
         let document = try studio.request("GET", "/openapi.json").json()
         let paths = try #require(document["paths"] as? [String: Any])
-        for path in ["/api/designs", "/api/designs/{id}", "/api/designs/{id}/files/{path}", "/api/designs/{id}/job",
-                     "/api/designs/{id}/events", "/openapi.json"] {
+        for path in ["/api/designs", "/api/designs/{id}", "/api/designs/{id}/files", "/api/designs/{id}/files/{path}",
+                     "/api/designs/{id}/job", "/api/designs/{id}/events", "/api/designs/{id}/archive.zip",
+                     "/api/designs/{id}/rounds", "/api/describe", "/api/iterations", "/api/batches", "/api/pictures",
+                     "/openapi.json"] {
             #expect(paths[path] != nil, "openapi.json lacks \(path)")
         }
         let described = try studio.postJSON("/api/describe", ["prompt": "gyroid, 30% solid, 5 mm cube"]).json()

@@ -28,6 +28,7 @@ function formRequest() {
   const seed = $("seed").value.trim();
   if (seed) body.seed = Number(seed);
   body.properties = $("properties").value;
+  if ($("material").value) body.material = $("material").value;
   const formats = Array.from(document.querySelectorAll("input[name=format]:checked")).map(function (box) { return box.value; });
   body.formats = formats.length ? formats : ["stl"];
   return body;
@@ -39,15 +40,58 @@ function showError(message) {
   box.hidden = !message;
 }
 
+// Uploads the chosen picture, once per file; adds it to the request.
+let uploaded = { file: null, id: null };
+async function withPicture(body) {
+  const input = $("picture");
+  const file = input && input.files[0];
+  if (!file) return body;
+  if (uploaded.file !== file) {
+    const response = await fetch("/api/pictures", { method: "POST", headers: { "Content-Type": "image/png" }, body: file });
+    const data = await response.json().catch(function () { return {}; });
+    if (!response.ok) throw new Error(data.error || ("the picture was refused (" + response.status + ")"));
+    uploaded = { file: file, id: data.picture };
+  }
+  body.picture = uploaded.id;
+  if ($("invert").checked) body.invert = true;
+  const pixel = Number($("pixel-mm").value);
+  if (pixel > 0) body.picture_pixel_mm = pixel;
+  return body;
+}
+
+// Checks the recipe as it is typed: the studio's answer (the CLI's words) shows under it.
+function setUpRecipeCheck() {
+  const box = $("recipe");
+  if (!box) return;
+  let timer = null;
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(async function () {
+      const text = box.value.trim();
+      const line = $("recipe-check");
+      if (!text) { line.textContent = ""; line.className = "hint"; return; }
+      try {
+        const described = await postJSON("/api/describe", { recipe: text });
+        line.textContent = "valid: " + described.recipe.family + ", " + described.recipe.solid_fraction + " solid";
+        line.className = "hint";
+      } catch (error) {
+        line.textContent = error.message;
+        line.className = "error";
+      }
+    }, 400);
+  });
+}
+
 function setUpForm() {
   const form = $("design-form");
   if (!form) return;
+  setUpRecipeCheck();
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     showError("");
     $("generate-button").disabled = true;
     try {
-      const created = await postJSON("/api/designs", formRequest());
+      const created = await postJSON("/api/designs", await withPicture(formRequest()));
       window.location.href = created.url;
     } catch (error) {
       showError(error.message);
@@ -59,7 +103,7 @@ function setUpForm() {
     const body = formRequest();
     delete body.formats;
     try {
-      const described = await postJSON("/api/describe", body);
+      const described = await postJSON("/api/describe", await withPicture(body));
       const rows = $("sources").querySelector("tbody");
       rows.replaceChildren();
       described.sources.forEach(function (item) {
@@ -157,7 +201,7 @@ function setUpIterateButton() {
     if (target) body.target = target;
     button.disabled = true;
     try {
-      const created = await postJSON("/api/iterations", body);
+      const created = await postJSON("/api/iterations", await withPicture(body));
       window.location.href = created.url;
     } catch (error) {
       showError(error.message);
