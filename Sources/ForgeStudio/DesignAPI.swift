@@ -206,9 +206,10 @@ struct DesignAPI: Sendable {
 
     /// Server-sent events: the design's status as JSON at every change, until it has ended.
     private func events(_ id: String) async throws -> Response {
+        // Watch first, then read: a change between the two is not lost.
+        let updates = await queue.watch(id)
         let first = try await summary(id)
         let outputs = outputs
-        let updates = await queue.watch(id)
         let body = ResponseBody { writer in
             func send(_ summary: DesignSummary) async throws {
                 let data = try StudioJSON.encoder.encode(summary)
@@ -216,7 +217,11 @@ struct DesignAPI: Sendable {
             }
             try await send(first)
             if !first.state.isFinal, let updates {
-                for await job in updates {
+                for await update in updates {
+                    guard let job = update else {
+                        try await writer.write(ByteBuffer(string: ": waiting\n\n"))
+                        continue
+                    }
                     try await send(DesignCatalog.summary(of: job, outputs: outputs))
                     if job.state.isFinal { break }
                 }

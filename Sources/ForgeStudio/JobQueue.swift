@@ -13,7 +13,9 @@ actor JobQueue {
     private var jobs: [String: StudioJob] = [:]
     private var waiting: [(id: String, arguments: [String])] = []
     private var running: [String: JobProcess] = [:]
-    private var watchers: [String: [UUID: AsyncStream<StudioJob>.Continuation]] = [:]
+    private var watchers: [String: [UUID: AsyncStream<StudioJob?>.Continuation]] = [:]
+    private var heartbeat: Task<Void, Never>?
+    private var stopping = false
 
     static let interruptedMessage = "interrupted: the studio stopped before this job finished; start it again"
 
@@ -34,17 +36,54 @@ actor JobQueue {
 
     func isKnown(_ id: String) -> Bool { jobs[id] != nil }
 
-    /// Every later change of job `id`, ending after its final state; nil for a job that has
-    /// ended or that this studio does not know.
-    func watch(_ id: String) -> AsyncStream<StudioJob>? {
-        guard let job = jobs[id], !job.state.isFinal else { return nil }
-        let (stream, continuation) = AsyncStream<StudioJob>.makeStream(bufferingPolicy: .bufferingNewest(64))
+    /// Every later change of job `id`, ending after its final state or when the studio
+    /// stops, with nil every 15 s while nothing changes (so a stream can tell its client has
+    /// gone); nil for a job that has ended or that this studio does not know.
+    func watch(_ id: String) -> AsyncStream<StudioJob?>? {
+        guard let job = jobs[id], !job.state.isFinal, !stopping else { return nil }
+        let (stream, continuation) = AsyncStream<StudioJob?>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        if heartbeat == nil {
+            heartbeat = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(15))
+                    await self?.beat()
+                }
+            }
+        }
         let key = UUID()
         watchers[id, default: [:]][key] = continuation
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unwatch(id, key) }
         }
         return stream
+    }
+
+    private func beat() {
+        for list in watchers.values { for continuation in list.values { continuation.yield(nil) } }
+    }
+
+    /// Stops for good: nothing more starts; running jobs are ended (SIGTERM, up to 10 s) and
+    /// recorded as interrupted, their staging folders removed; waiting jobs stay in their
+    /// records, which a restarted studio marks interrupted; every event stream ends.
+    func shutdown() async {
+        stopping = true
+        heartbeat?.cancel()
+        waiting.removeAll()
+        for (id, process) in running {
+            if var job = jobs[id] {
+                job.state = .failed
+                job.error = Self.interruptedMessage
+                job.finished = Date()
+                changed(job)
+                save(job)
+            }
+            process.cancel()
+        }
+        for list in watchers.values { for continuation in list.values { continuation.finish() } }
+        watchers.removeAll()
+        for _ in 0..<100 where !running.isEmpty {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     private func unwatch(_ id: String, _ key: UUID) {
@@ -92,7 +131,7 @@ actor JobQueue {
     }
 
     private func startWaiting() {
-        while let next = waiting.first, running.count < maxJobs {
+        while !stopping, let next = waiting.first, running.count < maxJobs {
             guard var job = jobs[next.id] else { waiting.removeFirst(); continue }
             let inUse = running.keys.compactMap { jobs[$0]?.estimatedBytes }.reduce(0, +)
             guard running.isEmpty || inUse + job.estimatedBytes <= memoryBytes else { return }
@@ -136,6 +175,7 @@ actor JobQueue {
         guard var job = jobs[id] else { return }
         let folder = outputs.appendingPathComponent(id)
         Self.recoverAbandonedRuns(of: job, folder: folder)
+        guard !stopping else { return }  // recorded as interrupted already
         job.finished = Date()
         job.pid = nil
         if cancelled {

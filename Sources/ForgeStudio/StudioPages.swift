@@ -85,7 +85,10 @@ struct StudioPages: Sendable {
         page["lastSlice"] = max(slices.count - 1, 0)
         page["firstSlice"] = slices.first.map { prefix + $0 } ?? ""
         page["filesBase"] = prefix
-        if files.contains(where: { $0.path == "model.stl" }) { page["mesh"] = prefix + "model.stl" }
+        if let mesh = files.first(where: { $0.path == "model.stl" }) {
+            page["mesh"] = prefix + "model.stl"
+            page["meshBytes"] = mesh.bytes
+        }
         page["pictures"] = files.filter { Self.isPicture($0.path) }.map { ["url": prefix + $0.path, "name": $0.path] }
         page["downloads"] = files.filter { !$0.path.hasPrefix("slices") }.map {
             ["url": prefix + $0.path, "name": $0.path, "size": Self.sizeText($0.bytes)]

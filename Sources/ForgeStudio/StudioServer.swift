@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Mustache
+import ServiceLifecycle
 
 /// `cephalo-forge serve`: the studio's pages and JSON API over the outputs folder.
 public enum StudioServer {
@@ -41,6 +42,20 @@ public enum StudioServer {
                 ready("http://\(shown):\(port)")
             },
             logger: logger)
-        try await app.runService()
+        // Services shut down in reverse order: the queue first (its event streams end and its
+        // jobs stop), then the server, whose connections can then close.
+        let group = ServiceGroup(configuration: .init(services: [app, JobQueueService(queue: queue)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Stops the job queue when the studio is asked to stop (SIGTERM, SIGINT).
+struct JobQueueService: Service {
+    let queue: JobQueue
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await queue.shutdown()
     }
 }

@@ -307,6 +307,33 @@ struct StudioAPITests {
         #expect(try studio.request("GET", "/api/designs/\(finished)/files/model.stl").status == 200)
     }
 
+    @Test func aStudioAskedToStopEndsItsStreamsAndJobsAndExits() throws {
+        let outputs = TestSupport.temporaryFolder().appendingPathComponent("designs")
+        let studio = try StudioProcess(outputs: outputs)
+        let id = try create(studio, ["prompt": "spinodal foam, 35% solid, 10 mm cube", "size": 192, "properties": "fast"])
+        let waiting = try create(studio, ["prompt": "gyroid, 30% solid, 5 mm cube", "size": 32])
+        _ = try studio.waitFor(id, timeout: 60) { ($0["stage"] as? String) != nil }
+        // A client following the running job while the studio stops.
+        final class Box: @unchecked Sendable { var reply: RawHTTP.Reply? }
+        let box = Box(), port = studio.port
+        let reader = Thread { box.reply = try? RawHTTP.send(port: port, method: "GET", path: "/api/designs/\(id)/events", timeout: 120) }
+        reader.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let asked = Date()
+        studio.stop(kill: SIGTERM)
+        // Not a speed check: only that it does not wait for the job or the stream to end.
+        #expect(Date().timeIntervalSince(asked) < 60, "the studio did not exit when asked")
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.1) }
+        let last = try events(box.reply?.text ?? "").last
+        #expect(last?["state"] as? String == "failed", "\(String(describing: last))")
+        #expect((last?["error"] as? String)?.hasPrefix("interrupted") == true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: outputs.path)) ?? []
+        #expect(!names.contains(id) && names.allSatisfy { !$0.contains(".partial-") }, "\(names)")
+        let again = try StudioProcess(outputs: outputs)
+        #expect(try again.status(id)["state"] as? String == "failed")
+        #expect((try again.status(waiting)["error"] as? String)?.hasPrefix("interrupted") == true)
+    }
+
     @Test func thePagesAndTheAPIDocumentAreServed() throws {
         let (studio, _) = try studio()
         let id = try create(studio, ["prompt": "gyroid, 30% solid, 5 mm cube", "size": 32, "properties": "off"])

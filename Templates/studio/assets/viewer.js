@@ -162,6 +162,14 @@
       draw();
     });
 
+    // About 3 million triangles (150 MB of STL) is what a browser tab turns around smoothly;
+    // larger meshes (kept whole with --max-triangles 0) are left to the download and the renders.
+    const bytes = Number(canvas.dataset.meshBytes || 0);
+    if (bytes > 150e6) {
+      status.textContent = "The mesh has " + Math.round((bytes - 84) / 50).toLocaleString()
+        + " triangles, too many to turn around here: download it, or see the renders below.";
+      return;
+    }
     fetch(canvas.dataset.mesh).then(function (response) {
       if (!response.ok) throw new Error("the mesh could not be loaded (" + response.status + ")");
       return response.arrayBuffer();
