@@ -39,13 +39,7 @@ struct BatchRequest {
         guard (sweepText == nil) != (template == nil) else {
             throw StudioError.badRequest("give a sweep or a template, one of them")
         }
-        if let value = body["jobs"] {
-            guard let number = value as? NSNumber, !JSONValue.isFlag(number), let n = Int(exactly: number.doubleValue),
-                  (1...16).contains(n) else {
-                throw StudioError.badRequest("jobs must be a whole number from 1 to 16")
-            }
-            jobs = n
-        }
+        jobs = try JSONValue.wholeNumber(body, "jobs", in: 1...16) ?? 1
         // The output settings read as a design's do.
         var shared: [String: Any] = [:]
         for key in ["formats", "properties", "images"] { shared[key] = body[key] }
@@ -58,14 +52,7 @@ struct BatchRequest {
 
     /// The sweep templates a user can start from (`Templates/sweeps/*.yaml`).
     static func templates() -> [String] {
-        var names = Set<String>()
-        for folder in TemplateFolders.sweepFolders() {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            where file.hasSuffix(".yaml") && StudioPaths.isPlainName(file) {
-                names.insert(String(file.dropLast(5)))
-            }
-        }
-        return names.sorted()
+        RecipeTemplates.yamlNames(in: TemplateFolders.sweepFolders())
     }
 
     /// Writes the sweep beside `base` (its extension chosen here) and reads it as `batch`

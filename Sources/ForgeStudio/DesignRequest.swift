@@ -39,27 +39,9 @@ struct DesignRequest {
         for key in body.keys where !known.contains(key) {
             throw StudioError.badRequest("unknown key '\(key)': use \(known.joined(separator: ", "))")
         }
-        if let value = body["target"] {
-            guard let text = value as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                  text.utf8.count <= 4096 else {
-                throw StudioError.badRequest("target must be a non-empty string of at most 4096 bytes")
-            }
-            target = text
-        }
-        if let value = body["rounds"] {
-            guard let number = value as? NSNumber, !JSONValue.isFlag(number), let n = Int(exactly: number.doubleValue),
-                  (1...Iteration.maxRounds).contains(n) else {
-                throw StudioError.badRequest("rounds must be a whole number from 1 to \(Iteration.maxRounds)")
-            }
-            rounds = n
-        }
-        if let value = body["prompt"] {
-            guard let text = value as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                  text.utf8.count <= 4096 else {
-                throw StudioError.badRequest("prompt must be a non-empty string of at most 4096 bytes")
-            }
-            prompt = text
-        }
+        target = try JSONValue.text(body, "target")
+        rounds = try JSONValue.wholeNumber(body, "rounds", in: 1...Iteration.maxRounds) ?? 1
+        prompt = try JSONValue.text(body, "prompt")
         if let value = body["recipe"] {
             if let text = value as? String {
                 let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -207,8 +189,27 @@ struct DesignRequest {
     }
 }
 
-/// What JSONSerialization's numbers hold.
+/// Reading the values of a decoded JSON object, with one-line errors naming the key.
 enum JSONValue {
+    /// A non-empty string of at most 4096 bytes, when `key` is present.
+    static func text(_ body: [String: Any], _ key: String) throws -> String? {
+        guard let value = body[key] else { return nil }
+        guard let text = value as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+              text.utf8.count <= 4096 else {
+            throw StudioError.badRequest("\(key) must be a non-empty string of at most 4096 bytes")
+        }
+        return text
+    }
+
+    /// A whole number in `range`, when `key` is present.
+    static func wholeNumber(_ body: [String: Any], _ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let value = body[key] else { return nil }
+        guard let number = value as? NSNumber, !isFlag(number), let n = Int(exactly: number.doubleValue), range.contains(n) else {
+            throw StudioError.badRequest("\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+
     /// Whether a decoded number is JSON's true or false rather than a number.
     static func isFlag(_ number: NSNumber) -> Bool {
         let type = String(cString: number.objCType)

@@ -234,8 +234,13 @@ enum Verdict {
 /// The recipe templates a user can start from (`Templates/recipes/*.yaml`).
 enum RecipeTemplates {
     static func names() -> [String] {
+        yamlNames(in: TemplateFolders.recipeFolders())
+    }
+
+    /// The names of the YAML files in `folders`, without the extension, sorted.
+    static func yamlNames(in folders: [URL]) -> [String] {
         var names = Set<String>()
-        for folder in TemplateFolders.recipeFolders() {
+        for folder in folders {
             for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             where file.hasSuffix(".yaml") && StudioPaths.isPlainName(file) {
                 names.insert(String(file.dropLast(5)))
