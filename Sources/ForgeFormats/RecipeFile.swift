@@ -48,11 +48,33 @@ public enum RecipeFile {
         } catch let error as RecipeError {
             throw FormatError.recipe(path: url.path, reason: error.description)
         } catch let DecodingError.dataCorrupted(context) {
+            // Yams reports what the recipe's own decoding threw (an unknown key, a bad value)
+            // as "not valid YAML", with the real reason underneath.
+            if let reason = context.underlyingError as? RecipeError {
+                throw FormatError.recipe(path: url.path, reason: reason.description)
+            }
+            if let inner = context.underlyingError as? DecodingError {
+                throw FormatError.recipe(path: url.path, reason: Self.reason(inner))
+            }
             throw FormatError.recipe(path: url.path, reason: context.debugDescription)
         } catch let DecodingError.typeMismatch(_, context) {
             throw FormatError.recipe(path: url.path, reason: "expected a mapping of recipe keys (\(context.debugDescription))")
         } catch {
             throw FormatError.recipe(path: url.path, reason: "\(error)")
         }
+    }
+
+    /// A decoding error in a sentence: what was wrong, and at which key.
+    static func reason(_ error: DecodingError) -> String {
+        let (context, what): (DecodingError.Context, String)
+        switch error {
+        case let .typeMismatch(type, c): (context, what) = (c, "expected \(type)")
+        case let .valueNotFound(type, c): (context, what) = (c, "missing \(type)")
+        case let .keyNotFound(key, c): (context, what) = (c, "missing key '\(key.stringValue)'")
+        case let .dataCorrupted(c): (context, what) = (c, c.debugDescription)
+        @unknown default: return "\(error)"
+        }
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? what : "\(path): \(what)"
     }
 }

@@ -157,10 +157,12 @@ struct CLITests {
         ("size flag", #"{}"#, ["--size", "banana"], "--size"),
         ("unreadable", "", [], "cannot read"),
         ("yaml", "family: [", [], "bad recipe file"),
+        ("yaml key", "family: gyroid\nsolid_fracton: 0.3\n", [], "did you mean 'solid_fraction'"),
+        ("yaml value", "family: gyroid\nsolid_fraction: lots\n", [], "'solid_fraction' has the wrong type"),
     ])
     func badInputFailsCleanly(label: String, recipe: String, extra: [String], message: String) throws {
         let folder = TestSupport.temporaryFolder()
-        let recipeURL = folder.appendingPathComponent(label == "yaml" ? "r.yaml" : "r.json")
+        let recipeURL = folder.appendingPathComponent(label.hasPrefix("yaml") ? "r.yaml" : "r.json")
         if !recipe.isEmpty { try recipe.write(to: recipeURL, atomically: true, encoding: .utf8) }
         let out = folder.appendingPathComponent("out")
         let r = try cli.run(["generate", "--recipe", recipeURL.path, "--out", out.path, "--quiet"] + extra)
