@@ -178,7 +178,8 @@ struct DesignRequest {
 
     /// The `iterate` arguments of an iteration's steps, without `--rounds`.
     func iterationArguments(recipe: URL, folder: URL, target: String) -> [String] {
-        ["iterate", "--target", target] + common(recipe: recipe, folder: folder)
+        // One argument with `=`: a target that starts with a dash stays a value.
+        ["iterate", "--target=" + target] + common(recipe: recipe, folder: folder)
     }
 
     private func common(recipe: URL, folder: URL) -> [String] {

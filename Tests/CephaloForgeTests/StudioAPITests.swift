@@ -375,7 +375,7 @@ struct StudioIterationTests {
         let outputs = TestSupport.temporaryFolder().appendingPathComponent("designs")
         let studio = try StudioProcess(outputs: outputs)
         let reply = try studio.postJSON("/api/iterations", [
-            "prompt": "spinodal foam, 30% solid, 10 mm cube", "target": "spinodal foam, 45% solid",
+            "prompt": "spinodal foam, 30% solid, 10 mm cube", "target": "--help: spinodal foam, 45% solid",
             "size": 32, "properties": "off", "images": false,
         ])
         #expect(reply.status == 202, "\(reply.text)")
@@ -383,7 +383,9 @@ struct StudioIterationTests {
         var status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
         #expect(status["state"] as? String == "done", "\(status)")
         #expect(status["kind"] as? String == "iteration")
-        var rounds = try studio.request("GET", "/api/designs/\(id)/rounds").json()["rounds"] as? [[String: Any]] ?? []
+        let view = try studio.request("GET", "/api/designs/\(id)/rounds").json()
+        #expect(view["target"] as? String == "--help: spinodal foam, 45% solid", "a target that starts with a dash is a value")
+        var rounds = view["rounds"] as? [[String: Any]] ?? []
         #expect(rounds.count == 1)
         let proposals = rounds.first?["proposals"] as? [[String: Any]] ?? []
         #expect(proposals.contains { $0["parameter"] as? String == "solid_fraction" }, "\(proposals)")
@@ -412,7 +414,7 @@ struct StudioIterationTests {
         // The CLI resumes the studio's folder: rounds 1 and 2 are kept, round 3 follows the
         // critic (no decision after round 2).
         let cli = try CLIRunner().run(["iterate", "--recipe", folder.appendingPathComponent("rounds/01/recipe.json").path,
-                                       "--target", "spinodal foam, 45% solid", "--rounds", "3", "--out", folder.path,
+                                       "--target=--help: spinodal foam, 45% solid", "--rounds", "3", "--out", folder.path,
                                        "--properties", "off", "--no-images"])
         #expect(cli.status == 0, "\(cli.stderr)")
         #expect(cli.stderr.contains("round 1: complete, kept") && cli.stderr.contains("round 2: complete, kept"), "\(cli.stderr)")
