@@ -13,7 +13,8 @@ struct CephaloForgeCommand: AsyncParsableCommand {
             (family, solid fraction, wavelength, extent, size, seed), a periodic spectral random \
             field cut at exactly that solid fraction, a closed binary STL in millimetres, one PNG \
             per z layer, metrics.json, and pictures: a shaded render, a slice montage, plots and \
-            report.html. Everything runs locally; with --cephalo-url (or CEPHALO_BASE_URL) a Cephalo model \
+            report.html. Everything runs locally, from the command line or in the browser studio \
+            (`serve`); with --cephalo-url (or CEPHALO_BASE_URL) a Cephalo model \
             behind an OpenAI-compatible server describes prompts and critiques designs.
 
             Examples:
@@ -24,6 +25,7 @@ struct CephaloForgeCommand: AsyncParsableCommand {
               cephalo-forge iterate "spinodal foam, 30% solid, wavelength 1.5 mm" --rounds 4 --out Outputs/loop
               cephalo-forge critique Outputs/foam --target "spinodal foam, 30% solid"
               cephalo-forge batch Templates/sweeps/foam-sweep.yaml --jobs 2 --out Outputs/sweep
+              cephalo-forge serve                  # the studio at http://127.0.0.1:8080
             """,
         version: "0.4.0",
         subcommands: [GenerateCommand.self, DescribeCommand.self, RenderCommand.self, CritiqueCommand.self,
