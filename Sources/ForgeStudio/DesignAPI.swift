@@ -11,7 +11,7 @@ struct DesignAPI: Sendable {
     func register(on router: Router<StudioContext>) {
         let api = router.group("api")
         api.get("designs") { _, _ in try await listDesigns() }
-        api.post("designs") { request, context in try await createDesign(request, context: context) }
+        api.post("designs") { request, _ in try await create(request, iteration: false) }
         api.post("describe") { request, context in try await describe(request, context: context) }
         api.post("iterations") { request, _ in try await create(request, iteration: true) }
         api.post("batches") { request, _ in try await createBatch(request) }
@@ -39,10 +39,6 @@ struct DesignAPI: Sendable {
         return try Self.json(["designs": designs])
     }
 
-    private func createDesign(_ request: Request, context: StudioContext) async throws -> Response {
-        try await create(request, iteration: false)
-    }
-
     /// Starts a design (`generate`) or an iteration (`iterate`, its first `rounds` rounds).
     private func create(_ request: Request, iteration: Bool) async throws -> Response {
         let body = try await Self.body(of: request, limit: maxBodyBytes)
@@ -59,11 +55,9 @@ struct DesignAPI: Sendable {
         let recipe = resolved.recipe
         let folder = outputs.appendingPathComponent(id)
         let target = design.target ?? design.prompt ?? recipe.prompt ?? design.template ?? recipe.name ?? resolved.slug
-        var job = StudioJob(id: id, state: .queued, stage: nil, progress: 0, error: nil, prompt: design.prompt,
-                            name: design.prompt ?? design.template ?? recipe.name ?? resolved.slug,
-                            size: recipe.tiledSize.description, created: Date(), started: nil, finished: nil,
-                            estimatedBytes: MemoryBudget.estimatedBytes(for: recipe.tiledSize), pid: nil,
-                            kind: iteration ? .iteration : .design)
+        var job = StudioJob(id: id, kind: iteration ? .iteration : .design,
+                            name: design.prompt ?? design.template ?? recipe.name ?? resolved.slug, prompt: design.prompt,
+                            size: recipe.tiledSize.description, estimatedBytes: MemoryBudget.estimatedBytes(for: recipe.tiledSize))
         var arguments = design.arguments(recipe: recipeFile, folder: folder)
         if iteration {
             job.target = target
@@ -71,9 +65,7 @@ struct DesignAPI: Sendable {
             arguments = (job.arguments ?? []) + ["--rounds", String(design.rounds)]
         }
         try await queue.submit(job, arguments: arguments)
-        var response = try Self.json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
-        response.headers[.location] = "/api/designs/\(id)"
-        return response
+        return try Self.accepted(id)
     }
 
     // MARK: Pictures
@@ -123,13 +115,10 @@ struct DesignAPI: Sendable {
         guard rename(file.path, kept.path) == 0 else {
             throw StudioError.conflict("could not keep the sweep of \(id): \(String(cString: strerror(errno)))")
         }
-        let job = StudioJob(id: id, state: .queued, stage: nil, progress: 0, error: nil, prompt: sweep.base.prompt,
-                            name: "\(name) (\(sweep.variants.count) variants)", size: sweep.base.tiledSize.description,
-                            created: Date(), started: nil, finished: nil, estimatedBytes: estimate, pid: nil, kind: .batch)
+        let job = StudioJob(id: id, kind: .batch, name: "\(name) (\(sweep.variants.count) variants)", prompt: sweep.base.prompt,
+                            size: sweep.base.tiledSize.description, estimatedBytes: estimate)
         try await queue.submit(job, arguments: batch.arguments(sweep: kept, folder: outputs.appendingPathComponent(id)))
-        var response = try Self.json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
-        response.headers[.location] = "/api/designs/\(id)"
-        return response
+        return try Self.accepted(id)
     }
 
     // MARK: Iterations
@@ -318,6 +307,13 @@ struct DesignAPI: Sendable {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw StudioError.tooLarge(limitBytes: limit)
         }
+    }
+
+    /// 202 for a job queued: its id, page and status, and a Location header.
+    static func accepted(_ id: String) throws -> Response {
+        var response = try json(["id": id, "url": "/designs/\(id)", "status": "/api/designs/\(id)"], status: .accepted)
+        response.headers[.location] = "/api/designs/\(id)"
+        return response
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

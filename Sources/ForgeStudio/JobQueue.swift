@@ -46,7 +46,8 @@ actor JobQueue {
             heartbeat = Task { [weak self] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(15))
-                    await self?.beat()
+                    guard let queue = self else { return }
+                    await queue.beat()
                 }
             }
         }

@@ -42,6 +42,19 @@ public struct StudioJob: Codable, Sendable, Equatable {
     /// iteration's next step reuses them).
     public var arguments: [String]?
 
+    /// A new job, queued now.
+    init(id: String, kind: Kind, name: String, prompt: String?, size: String, estimatedBytes: Double) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.prompt = prompt
+        self.size = size
+        self.estimatedBytes = estimatedBytes
+        state = .queued
+        progress = 0
+        created = Date()
+    }
+
     var isIteration: Bool { kind == .iteration }
     var isBatch: Bool { kind == .batch }
 
