@@ -182,6 +182,7 @@ def main():
         check(page.locator("#rounds > li").count() == 2, "applying the adjustment ran round 2, shown beside round 1")
         check("Changed (you)" in page.inner_text("#rounds > li[data-round='2']"), "round 2 says it took your decision")
         if shots:
+            page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=os.path.join(shots, "studio-iterate.png"))
 
         # Batch: a sweep from the form; the manifest table sorts and filters; a variant opens.
