@@ -111,8 +111,11 @@ struct DesignAPI: Sendable {
         defer { try? FileManager.default.removeItem(at: file) }
         let name = batch.template ?? sweep.base.name ?? sweep.base.prompt ?? "sweep"
         let id = try await freshID(slug: LocalDescriber.slug(name) + "-batch")
-        let kept = queue.jobsFolder.appendingPathComponent(id + ".sweep." + file.pathExtension)
-        guard rename(file.path, kept.path) == 0 else {
+        // Kept under its own name (the batch's pictures and report title it so), in a folder of the job's.
+        let keptFolder = queue.jobsFolder.appendingPathComponent(id + ".sweep")
+        let kept = keptFolder.appendingPathComponent(LocalDescriber.slug(name) + "." + file.pathExtension)
+        guard (try? FileManager.default.createDirectory(at: keptFolder, withIntermediateDirectories: true)) != nil,
+              rename(file.path, kept.path) == 0 else {
             throw StudioError.conflict("could not keep the sweep of \(id): \(String(cString: strerror(errno)))")
         }
         let job = StudioJob(id: id, kind: .batch, name: "\(name) (\(sweep.variants.count) variants)", prompt: sweep.base.prompt,
