@@ -78,7 +78,7 @@ struct StudioAPITests {
         let recipe: [String: Any] = ["family": "gyroid", "solid_fraction": 0.3, "extent_mm": 6, "wavelength_mm": 3,
                                      "size": [24, 24, 24], "seed": 11]
         let id = try create(studio, ["recipe": recipe, "properties": "off", "images": false, "formats": ["stl", "3mf"]])
-        let status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        let status = try studio.waitUntilEnded(id)
         #expect(status["state"] as? String == "done", "\(status)")
         let written = try studio.request("GET", "/api/designs/\(id)/files/recipe.json").json()
         #expect(written["family"] as? String == "gyroid")
@@ -194,7 +194,7 @@ struct StudioAPITests {
         #expect(try studio.postJSON("/api/designs", ["prompt": "40% solid, 10 mm cube", "picture": "0123abcd"]).status == 400)
         let id = try create(studio, ["prompt": "40% solid, 10 mm cube", "picture": picture, "size": 48,
                                      "properties": "off", "images": false, "material": "ti64"])
-        let status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        let status = try studio.waitUntilEnded(id)
         #expect(status["state"] as? String == "done", "\(status)")
         let recipe = try studio.request("GET", "/api/designs/\(id)/files/recipe.json").json()
         #expect((recipe["image"] as? [String: Any])?["path"] as? String == pictures.appendingPathComponent(picture + ".png").path)
@@ -263,7 +263,7 @@ struct StudioAPITests {
         #expect(try studio.status(ids[2])["state"] as? String == "cancelled")
         for id in ids.prefix(2) {
             _ = try studio.request("DELETE", "/api/designs/\(id)/job")
-            let final = try studio.waitFor(id, timeout: 60) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+            let final = try studio.waitUntilEnded(id, timeout: 60)
             #expect(["cancelled", "done"].contains(final["state"] as? String ?? ""))
         }
         #expect(try studio.request("DELETE", "/api/designs/\(ids[2])/job").status == 409)
@@ -277,7 +277,7 @@ struct StudioAPITests {
         _ = try studio.waitFor(id, timeout: 60) { ($0["stage"] as? String) != nil }
         let reply = try studio.request("DELETE", "/api/designs/\(id)/job")
         #expect(reply.status == 202)
-        let final = try studio.waitFor(id, timeout: 60) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        let final = try studio.waitUntilEnded(id, timeout: 60)
         #expect(final["state"] as? String == "cancelled")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: outputs.path)) ?? []
         #expect(!names.contains(id), "a cancelled job left its folder under the final name")
@@ -380,7 +380,7 @@ struct StudioIterationTests {
         ])
         #expect(reply.status == 202, "\(reply.text)")
         let id = try #require(try reply.json()["id"] as? String)
-        var status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        var status = try studio.waitUntilEnded(id)
         #expect(status["state"] as? String == "done", "\(status)")
         #expect(status["kind"] as? String == "iteration")
         let view = try studio.request("GET", "/api/designs/\(id)/rounds").json()
@@ -399,7 +399,7 @@ struct StudioIterationTests {
         let next = try studio.postJSON("/api/designs/\(id)/rounds",
                                        ["adjustments": [["parameter": "solid_fraction", "value": 0.4]]])
         #expect(next.status == 202, "\(next.text)")
-        status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        status = try studio.waitUntilEnded(id)
         #expect(status["state"] as? String == "done", "\(status)")
         rounds = try studio.request("GET", "/api/designs/\(id)/rounds").json()["rounds"] as? [[String: Any]] ?? []
         #expect(rounds.count == 2)
@@ -444,7 +444,7 @@ struct StudioBatchTests {
         let reply = try studio.postJSON("/api/batches", ["sweep": Self.sweep, "properties": "off", "images": false, "jobs": 2])
         #expect(reply.status == 202, "\(reply.text)")
         let id = try #require(try reply.json()["id"] as? String)
-        let status = try studio.waitFor(id) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        let status = try studio.waitUntilEnded(id)
         #expect(status["state"] as? String == "done", "\(status)")
         #expect(status["kind"] as? String == "batch")
         let manifest = try studio.request("GET", "/api/designs/\(id)/files/manifest.json").json()

@@ -71,6 +71,11 @@ final class StudioProcess {
         try request("GET", "/api/designs/\(id)").json()
     }
 
+    /// Polls the design until its job has ended (done, failed or cancelled).
+    func waitUntilEnded(_ id: String, timeout: TimeInterval = 300) throws -> [String: Any] {
+        try waitFor(id, timeout: timeout) { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+    }
+
     /// Polls the design until `done` says stop, or throws after `timeout` seconds.
     func waitFor(_ id: String, timeout: TimeInterval = 300, until done: ([String: Any]) -> Bool) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
