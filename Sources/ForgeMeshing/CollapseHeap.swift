@@ -39,8 +39,9 @@ struct CollapseHeap {
         lowest = min(lowest, b)
     }
 
-    mutating func pop() -> CollapseCandidate? {
-        while lowest < buckets.count {
+    /// The cheapest candidate, or nil when none is left in a bucket up to `maxBucket`.
+    mutating func pop(maxBucket: Int = 1023) -> CollapseCandidate? {
+        while lowest <= maxBucket {
             if lowest != entered {
                 entered = lowest
                 buckets[lowest].sortDescending { min($0.u, $0.v) }
@@ -50,6 +51,9 @@ struct CollapseHeap {
         }
         return nil
     }
+
+    /// The bucket the next `pop` takes from (1024 when the queue is empty).
+    var lowestBucket: Int { lowest }
 
     static func bucket(_ cost: Double) -> Int {
         let c = Float(max(cost, 0))

@@ -11,27 +11,53 @@ extension Mesh {
     /// caps and extent stay exact). Stops early when no allowed collapse is left. O(T) queue
     /// operations.
     ///
-    /// With `blocks` above 1, nine tenths of the reduction are made first in that many slabs
-    /// along z, side by side, with the vertices where slabs meet held in place; the whole
-    /// mesh then takes the rest, the strips along the seams above all (see
-    /// `blockDecimated`). The default uses 16 blocks from 200 000 triangles up; the result
-    /// depends on the block count, never on the number of threads.
+    /// With `cells` above 1, the reduction is made first in a grid of `cells` × `cells` ×
+    /// `cells` cells side by side, with the vertices where cells meet held in place, then in
+    /// the grid shifted by half a cell (whose walls cross the first grid's cells, so the
+    /// vertices held before are free), alternating while that brings the mesh nearer its
+    /// budget; the cells share the reduction by cost (see `CellRoundMesh.reduced`), and each
+    /// vertex's error quadric is carried from round to round. Whatever is left is taken on
+    /// the whole mesh. The default uses cells of about 8 000 triangles from 200 000
+    /// triangles up; the result depends on the cell count, never on the number of threads.
     ///
     /// `maxDeviation` (mm) refuses a collapse whose new vertex lies farther than that, in
     /// root mean square weighted by area, from the planes of the triangles merged into it;
     /// the mesh then keeps more than `maxTriangles` where the budget cannot be met.
-    public func decimated(maxTriangles: Int, box: SIMD3<Float>, blocks: Int? = nil,
+    public func decimated(maxTriangles: Int, box: SIMD3<Float>, cells: Int? = nil,
                           maxDeviation: Double = .infinity) -> Mesh {
         guard triangleCount > maxTriangles, maxTriangles >= 4 else { return self }
-        let blockCount = blocks ?? (triangleCount >= 200_000 ? 16 : 1)
-        let start = blockCount > 1
-            ? blockDecimated(maxTriangles: maxTriangles + (triangleCount - maxTriangles) / 10, box: box,
-                             blocks: blockCount, maxDeviation: maxDeviation)
-            : self
-        var state = CollapseState(mesh: start, box: SIMD3<Double>(box), maxDeviation: maxDeviation)
+        let perAxis = cells ?? Self.defaultCells(triangles: triangleCount)
+        var start = CellRoundMesh(mesh: self, quadrics: [])
+        if perAxis > 1 {
+            for round in 0..<Self.cellRounds {
+                let before = start.mesh.triangleCount
+                // The first round leaves an eighth of the reduction for the cells' walls; the
+                // next aims a hundredth below the budget, since its cost is estimated.
+                let goal = round == 0 ? maxTriangles + (before - maxTriangles) / 8 : maxTriangles - maxTriangles / 100
+                start = start.reduced(toward: goal, box: box, cellsPerAxis: perAxis, shifted: round % 2 == 1,
+                                      maxDeviation: maxDeviation)
+                // Stop when the budget is met or a round removed under 1% of what is left to go.
+                let after = start.mesh.triangleCount
+                if after <= maxTriangles || (before - after) * 100 < before - maxTriangles { break }
+            }
+            guard start.mesh.triangleCount > maxTriangles else { return start.mesh }
+        }
+        var state = CollapseState(mesh: start.mesh, box: SIMD3<Double>(box), quadrics: start.quadrics,
+                                  maxDeviation: maxDeviation)
         defer { state.release() }
         state.run(target: maxTriangles)
         return state.compacted().mesh
+    }
+
+    /// Rounds of cell decimation at most, alternating the unshifted and shifted grids.
+    static let cellRounds = 2
+
+    /// Cells per axis for a mesh of `triangles`: about 8 000 triangles a cell from 200 000 up.
+    static func defaultCells(triangles: Int) -> Int {
+        guard triangles >= 200_000 else { return 1 }
+        var k = 2
+        while k < 64, (k + 1) * (k + 1) * (k + 1) * 8_000 <= triangles { k += 1 }
+        return k
     }
 }
 
@@ -64,21 +90,36 @@ struct CollapseState {
     var shared = GrowableBuffer<Int32>(capacity: 32)
     var opposite = GrowableBuffer<Int32>(capacity: 32)
 
-    /// `held` (one flag per vertex, or empty) marks vertices no collapse may touch.
-    init(mesh: Mesh, box: SIMD3<Double>, held: [Bool] = [], maxDeviation: Double = .infinity) {
+    /// `held` (one flag per vertex, or empty) marks vertices no collapse may touch;
+    /// `quadrics` (one per vertex, or empty) carries the errors gathered by earlier collapses,
+    /// otherwise each vertex starts with the planes of its triangles.
+    init(mesh: Mesh, box: SIMD3<Double>, held: [Bool] = [], quadrics: [Quadric] = [],
+         maxDeviation: Double = .infinity) {
         let n = mesh.vertexCount
         self.box = box
         maxSquaredDeviation = maxDeviation * maxDeviation
-        position = .copying((0..<n).map { SIMD3<Double>(mesh.vertex($0)) })
-        triangles = .copying(stride(from: 0, to: mesh.indices.count, by: 3).map {
-            SIMD3(Int32(mesh.indices[$0]), Int32(mesh.indices[$0 + 1]), Int32(mesh.indices[$0 + 2]))
-        })
+        let position = UnsafeMutableBufferPointer<SIMD3<Double>>.allocate(capacity: n)
+        let triangles = UnsafeMutableBufferPointer<SIMD3<Int32>>.allocate(capacity: mesh.triangleCount)
+        mesh.positions.withUnsafeBufferPointer { p in
+            for v in 0..<n {
+                (position.baseAddress! + v).initialize(to: SIMD3(Double(p[3 * v]), Double(p[3 * v + 1]), Double(p[3 * v + 2])))
+            }
+        }
+        mesh.indices.withUnsafeBufferPointer { idx in
+            for t in 0..<mesh.triangleCount {
+                (triangles.baseAddress! + t).initialize(to: SIMD3(Int32(truncatingIfNeeded: idx[3 * t]),
+                    Int32(truncatingIfNeeded: idx[3 * t + 1]), Int32(truncatingIfNeeded: idx[3 * t + 2])))
+            }
+        }
+        self.position = position
+        self.triangles = triangles
         alive = .filled(with: true, count: triangles.count)
         aliveTriangles = triangles.count
         head = .filled(with: -1, count: n)
         tail = .filled(with: -1, count: n)
         next = .filled(with: -1, count: 3 * triangles.count)
-        for (t, tri) in triangles.enumerated() {
+        for t in 0..<triangles.count {
+            let tri = triangles[t]
             for k in 0..<3 {
                 let v = Int(tri[k]), corner = Int32(3 * t + k)
                 if head[v] < 0 { head[v] = corner } else { next[Int(tail[v])] = corner }
@@ -88,26 +129,42 @@ struct CollapseState {
         version = .filled(with: 0, count: n)
         vertexAlive = .filled(with: true, count: n)
         let tolerance = box.max() * 1e-6
-        planes = .copying(position.map { p in
+        planes = .allocate(capacity: n)
+        for v in 0..<n {
+            let p = position[v]
             var bits: UInt8 = 0
             for k in 0..<3 {
                 if abs(p[k]) <= tolerance { bits |= 1 << (2 * k) }
                 if abs(p[k] - box[k]) <= tolerance { bits |= 1 << (2 * k + 1) }
             }
-            return bits
-        })
-        for v in held.indices where held[v] { planes[v] |= Self.held }
-        quadric = .filled(with: Quadric(), count: n)
-        for tri in triangles {
-            let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
-            let cross = Self.cross(b - a, c - a)
-            let length = (cross * cross).sum().squareRoot()
-            guard length > 0 else { continue }
-            let normal = cross / length
-            let q = Quadric(normal: normal, d: -(normal * a).sum(), weight: length / 2)
-            for k in 0..<3 { quadric[Int(tri[k])] += q }
+            (planes.baseAddress! + v).initialize(to: bits)
         }
-        for tri in triangles {
+        for v in held.indices where held[v] { planes[v] |= Self.held }
+        if quadrics.count == n {
+            quadric = .allocate(capacity: n)
+            _ = quadric.initialize(from: quadrics)
+        } else {
+            quadric = .filled(with: Quadric(), count: n)
+            for tri in triangles {
+                let (a, b, c) = (position[Int(tri.x)], position[Int(tri.y)], position[Int(tri.z)])
+                let cross = Self.cross(b - a, c - a)
+                let length = (cross * cross).sum().squareRoot()
+                guard length > 0 else { continue }
+                let normal = cross / length
+                var q = Quadric(normal: normal, d: -(normal * a).sum(), weight: length / 2)
+                // A triangle of a flat cap on a face of the box barely counts toward the mean
+                // deviation: a vertex where the cap meets the part's wall may only slide in
+                // that face, and how far it strays is measured by the wall's planes alone.
+                if planes[Int(tri.x)] & planes[Int(tri.y)] & planes[Int(tri.z)] & ~Self.held != 0 {
+                    q.weight *= Self.capWeight
+                } else {
+                    addCreasePlanes(tri)
+                }
+                for k in 0..<3 { quadric[Int(tri[k])] += q }
+            }
+        }
+        for t in 0..<triangles.count {
+            let tri = triangles[t]
             for k in 0..<3 where tri[k] < tri[(k + 1) % 3] { push(Int(tri[k]), Int(tri[(k + 1) % 3])) }
         }
     }
@@ -129,6 +186,32 @@ struct CollapseState {
 
     static let maximumValence = 16
 
+    /// Where a triangle of the part's wall meets a face of the box along one of its edges,
+    /// a plane through that edge and square to the face, added to both ends: the line where
+    /// wall and cap meet then resists moving within the face, as the wall's own planes do
+    /// not. It adds no weight to the mean, so its distance counts in full.
+    private mutating func addCreasePlanes(_ tri: SIMD3<Int32>) {
+        for k in 0..<3 {
+            let (a, b) = (Int(tri[k]), Int(tri[(k + 1) % 3]))
+            let common = planes[a] & planes[b] & ~Self.held
+            guard common != 0 else { continue }
+            var axis = SIMD3<Double>.zero
+            axis[common.trailingZeroBitCount / 2] = 1
+            let edge = position[b] - position[a]
+            let cross = Self.cross(edge, axis)
+            let length = (cross * cross).sum().squareRoot()
+            guard length > 0 else { continue }
+            let normal = cross / length
+            var q = Quadric(normal: normal, d: -(normal * position[a]).sum(), weight: (edge * edge).sum())
+            q.weight = 0
+            quadric[a] += q
+            quadric[b] += q
+        }
+    }
+
+    /// The share of its area a box-face triangle adds to the weight that scales deviations.
+    static let capWeight = 1e-3
+
     static func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
         SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
     }
@@ -140,12 +223,16 @@ struct CollapseState {
         guard (pu | pv) & Self.held == 0 else { return nil }
         let q = quadric[u] + quadric[v]
         if pu == 0 && pv == 0 {
+            // A well-conditioned quadric is positive definite: its minimiser beats any other point.
+            if let m = q.minimiser() {
+                let inside = simd_clamp(m, .zero, box)
+                return (v, u, inside, q.error(inside))
+            }
             var best = (position[u], q.error(position[u]))
             func consider(_ candidate: SIMD3<Double>) {
                 let e = q.error(candidate)
                 if e < best.1 { best = (candidate, e) }
             }
-            if let m = q.minimiser() { consider(m) }
             consider(position[v])
             consider((position[u] + position[v]) / 2)
             let inside = simd_clamp(best.0, .zero, box)
@@ -216,12 +303,18 @@ struct CollapseState {
         tail[v] = last
     }
 
-    mutating func run(target: Int) {
-        while aliveTriangles > target, let c = heap.pop() {
+    /// Collapses cheapest first until `target` triangles are left, or no candidate is left
+    /// in a queue bucket up to `maxBucket`. With `histogram` (1024 counts), each collapse
+    /// made is counted at the highest bucket reached so far: a run with a lower
+    /// `maxBucket` would have stopped before the collapses counted above it.
+    mutating func run(target: Int, maxBucket: Int = 1023, histogram: UnsafeMutableBufferPointer<Int>? = nil) {
+        var reached = 0
+        while aliveTriangles > target, let c = heap.pop(maxBucket: maxBucket) {
             let (u, v) = (Int(c.u), Int(c.v))
             guard vertexAlive[u], vertexAlive[v], CollapseCandidate.stamp(version[u], version[v]) == c.stamp,
                   let p = plan(u, v) else { continue }
-            _ = collapse(drop: p.drop, into: p.keep, at: p.target)
+            reached = max(reached, heap.lowestBucket)
+            if collapse(drop: p.drop, into: p.keep, at: p.target) { histogram?[reached] += 1 }
         }
     }
 
@@ -317,12 +410,16 @@ struct CollapseState {
         var indices: [UInt32] = []
         var survivors: [Int32] = []
         indices.reserveCapacity(aliveTriangles * 3)
+        positions.reserveCapacity(aliveTriangles * 3 / 2 + 64)
+        survivors.reserveCapacity(aliveTriangles / 2 + 64)
         for (t, tri) in triangles.enumerated() where alive[t] {
             for k in 0..<3 {
                 let v = Int(tri[k])
                 if newIndex[v] < 0 {
                     newIndex[v] = Int32(positions.count / 3)
-                    positions += [Float(position[v].x), Float(position[v].y), Float(position[v].z)]
+                    positions.append(Float(position[v].x))
+                    positions.append(Float(position[v].y))
+                    positions.append(Float(position[v].z))
                     survivors.append(Int32(v))
                 }
                 indices.append(UInt32(newIndex[v]))
@@ -342,12 +439,6 @@ private extension SIMD3 where Scalar == Int32 {
 }
 
 private extension UnsafeMutableBufferPointer {
-    static func copying(_ values: [Element]) -> Self {
-        let buffer = Self.allocate(capacity: values.count)
-        _ = buffer.initialize(from: values)
-        return buffer
-    }
-
     static func filled(with value: Element, count: Int) -> Self {
         let buffer = Self.allocate(capacity: count)
         buffer.initialize(repeating: value)

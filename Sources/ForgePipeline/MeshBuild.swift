@@ -90,7 +90,7 @@ struct MeshBuild: Sendable {
 
     /// Area-weighted deviations tried in turn, in voxels: a decimation whose result is not
     /// the same part is retried with the next, tighter one.
-    static let deviationSteps = [0.25, 0.1, 0.04]
+    static let deviationSteps = [0.2, 0.1, 0.04]
 
     /// The mesh smoothed and reduced to the budget; `box` is the part's extent in mm, whose
     /// faces stay flat. A reduction that would break a check or change the part is not taken.
