@@ -44,7 +44,8 @@ extension CellRoundMesh {
         // The sample: every `stride`-th cell, worked through well past its share, counting
         // the collapses made below each cost.
         let occupied = (0..<count).filter { cells.first[$0 + 1] > cells.first[$0] }
-        let stride = max(1, occupied.count / Self.sampleCells)
+        let sampleCount = max(Self.sampleCells.lowerBound, min(Self.sampleCells.upperBound, occupied.count / 16))
+        let stride = max(1, occupied.count / sampleCount)
         let sample = Swift.stride(from: stride / 2, to: occupied.count, by: stride).map { occupied[$0] }
         let share = Double(mesh.triangleCount - goal) / Double(mesh.triangleCount)
         let histograms = ChunkSlots<[Int]>(count: sample.count, initial: [])
@@ -98,8 +99,9 @@ extension CellRoundMesh {
         return joined(cells, results: results)
     }
 
-    /// Cells worked through first to find the cost the reduction stops at.
-    static let sampleCells = 24
+    /// Cells worked through first to find the cost the reduction stops at: one in 16,
+    /// within these bounds.
+    static let sampleCells = 8...24
 
     /// The cells' meshes as one: a held vertex appears in several cells under one global
     /// number. Its quadric is the one it came with, or before the first round the sum of

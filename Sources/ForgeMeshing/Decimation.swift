@@ -52,11 +52,12 @@ extension Mesh {
     /// Rounds of cell decimation at most, alternating the unshifted and shifted grids.
     static let cellRounds = 2
 
-    /// Cells per axis for a mesh of `triangles`: about 8 000 triangles a cell from 200 000 up.
+    /// Cells per axis for a mesh of `triangles` from 200 000 up: the most that keep 7 000
+    /// triangles a cell (about 8 000 from a million triangles up).
     static func defaultCells(triangles: Int) -> Int {
         guard triangles >= 200_000 else { return 1 }
         var k = 2
-        while k < 64, (k + 1) * (k + 1) * (k + 1) * 8_000 <= triangles { k += 1 }
+        while k < 64, (k + 1) * (k + 1) * (k + 1) * 7_000 <= triangles { k += 1 }
         return k
     }
 }
