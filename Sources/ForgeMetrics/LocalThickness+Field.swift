@@ -29,13 +29,18 @@ extension LocalThickness {
     /// radius R there is at most P/2 (a nearest solid voxel lies within R, inside the
     /// padding). The grid R deep around the box is then painted (every ball that reaches the
     /// box has its centre and its true radius in it) and its middle kept. P starts at a
-    /// quarter of the shortest axis (4 to 32) and is doubled while it falls short; where the padded grid would be over eight times the
-    /// box (pores about as wide as the box; small grids may grow to 2 M voxels), nil.
-    public static func periodicField(ofComplementOf mask: VoxelMask) -> [Float]? {
+    /// quarter of the shortest axis (4 to 32), or at twice the radius `radiusHint` gives and
+    /// 2 (see `periodicRadiusHint`), and is doubled while it falls short; where the padded
+    /// grid would be over eight times the box (pores about as wide as the box; small grids
+    /// may grow to 2 M voxels), nil.
+    public static func periodicField(ofComplementOf mask: VoxelMask, radiusHint: Float? = nil) -> [Float]? {
         let size = mask.size
         let planar = size.isPlanar
         let shortest = planar ? min(size.nx, size.ny) : min(size.nx, size.ny, size.nz)
         var pad = max(4, min(32, shortest / 4))
+        if let hint = radiusHint, hint > 0, hint < DistanceTransform.unreachable {
+            pad = max(4, 2 * Int(Double(hint).squareRoot().rounded(.up)) + 2)
+        }
         while true {
             let padded = GridSize(nx: size.nx + 2 * pad, ny: size.ny + 2 * pad, nz: planar ? 1 : size.nz + 2 * pad)
             guard padded.count <= max(8 * size.count, 1 << 21) else { return nil }
@@ -75,6 +80,31 @@ extension LocalThickness {
             }
             return out
         }
+    }
+
+    /// The largest squared radius among the pores' unwrapped squared distances
+    /// (`squaredDistances`, on `size`) that wrapping leaves as it is: those no farther from
+    /// their nearest solid than from the nearest face of the box, where the solid beyond the
+    /// face cannot be nearer. The periodic distances reach at least this far, so a padding
+    /// of twice it is the least worth trying.
+    public static func periodicRadiusHint(_ squaredDistances: [Float], size: GridSize) -> Float {
+        let planar = size.isPlanar
+        var largest: Float = 0
+        squaredDistances.withUnsafeBufferPointer { d in
+            for z in 0..<size.nz {
+                let dz = planar ? Int.max : min(z + 1, size.nz - z)
+                for y in 0..<size.ny {
+                    let dyz = min(dz, y + 1, size.ny - y)
+                    let row = (z * size.ny + y) * size.nx
+                    for x in 0..<size.nx {
+                        let face = min(dyz, x + 1, size.nx - x)
+                        let value = d[row + x]
+                        if value > largest, value <= Float(face * face) { largest = value }
+                    }
+                }
+            }
+        }
+        return largest
     }
 
     /// `mask` on a grid `pad` deeper on every side, the padding filled by wrapping.

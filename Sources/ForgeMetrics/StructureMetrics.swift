@@ -31,7 +31,7 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
     /// the box) is measured on a grid halved until they fit, as long as the grid keeps
     /// `thicknessGridMinimum` voxels along every axis. The values stay within a voxel of
     /// that grid of the exact ones.
-    public static let thicknessRadiusLimit: Float = 32
+    public static let thicknessRadiusLimit: Float = 24
     /// The fewest voxels along an axis a phase's thickness grid is halved to.
     public static let thicknessGridMinimum = 32
     /// The largest grid (voxels) intrusion is simulated on; larger masks are halved.
@@ -95,8 +95,9 @@ public struct StructureMetrics: Sendable, Codable, Equatable {
         // distances taken again, wrapped: the ones above are dropped first).
         var periodicPores: [Float]?
         if periodic {
+            let hint = LocalThickness.periodicRadiusHint(pore.squaredRadii, size: pore.mask.size)
             pore.squaredRadii = []
-            periodicPores = LocalThickness.periodicField(ofComplementOf: pore.mask)
+            periodicPores = LocalThickness.periodicField(ofComplementOf: pore.mask, radiusHint: hint)
             if periodicPores == nil {
                 pore.squaredRadii = DistanceTransform.squaredDistance(to: pore.mask, outsideIsFeature: false)
             }

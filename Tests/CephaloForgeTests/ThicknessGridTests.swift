@@ -40,7 +40,7 @@ struct ThicknessGridTests {
         try Self.expectClose(metrics.solidThickness, exactSolid, voxel: h / 2, "solid")
     }
 
-    @Test("a blob structure a box wide: the pores on a grid twice as coarse, both phases within one of their grid's voxels")
+    @Test("a blob structure a box wide: the pores on a grid four times as coarse, both phases within one of their grid's voxels")
     func coarseDesign() throws {
         var recipe = Recipe()
         recipe.family = .blob
@@ -56,7 +56,7 @@ struct ThicknessGridTests {
         let h = recipe.voxelSizeMM
         let metrics = try StructureMetrics(of: mask, voxelSizeMM: h)
         let poreGrid = try #require(metrics.poreThicknessVoxelSizeMM)
-        #expect(poreGrid == 2 * h)
+        #expect(poreGrid == 4 * h)
         try Self.expectClose(metrics.solidThickness, LocalThickness(of: mask, voxelSizeMM: h, outsideIsBoundary: true),
                              voxel: metrics.thicknessVoxelSizeMM, "solid")
         try Self.expectClose(metrics.poreThickness,
