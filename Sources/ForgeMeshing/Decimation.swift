@@ -14,11 +14,11 @@ extension Mesh {
     /// With `cells` above 1, the reduction is made first in a grid of `cells` × `cells` ×
     /// `cells` cells side by side, with the vertices where cells meet held in place, then in
     /// the grid shifted by half a cell (whose walls cross the first grid's cells, so the
-    /// vertices held before are free), alternating while that brings the mesh nearer its
-    /// budget; the cells share the reduction by cost (see `CellRoundMesh.reduced`), and each
-    /// vertex's error quadric is carried from round to round. Whatever is left is taken on
-    /// the whole mesh. The default uses cells of about 8 000 triangles from 200 000
-    /// triangles up; the result depends on the cell count, never on the number of threads.
+    /// vertices held before are free); the cells share the reduction by cost (see
+    /// `CellRoundMesh.reduced`), and each vertex's error quadric is carried from round to
+    /// round. Whatever is left is taken on the whole mesh. The default uses cells of at
+    /// least 7 000 triangles from 200 000 triangles up (`defaultCells`); the result depends
+    /// on the cell count, never on the number of threads.
     ///
     /// `maxDeviation` (mm) refuses a collapse whose new vertex lies farther than that, in
     /// root mean square weighted by area, from the planes of the triangles merged into it;
@@ -49,7 +49,7 @@ extension Mesh {
         return state.compacted().mesh
     }
 
-    /// Rounds of cell decimation at most, alternating the unshifted and shifted grids.
+    /// Rounds of cell decimation: the grid, then the grid shifted by half a cell.
     static let cellRounds = 2
 
     /// Cells per axis for a mesh of `triangles` from 200 000 up: the most that keep 7 000

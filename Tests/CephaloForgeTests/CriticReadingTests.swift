@@ -97,6 +97,11 @@ struct PeriodicReadingTests {
             worst = max(worst, abs(periodic[x + 24 * (y + 24 * z)] - middle))
         } } }
         #expect(worst < 1e-5, "largest difference \(worst)")
+        // Padded at once from the unwrapped distances, as the metrics do: the same field.
+        let unwrapped = DistanceTransform.squaredDistance(to: cell, outsideIsFeature: false)
+        let hint = LocalThickness.periodicRadiusHint(unwrapped, size: cell.size)
+        #expect(hint > 0 && hint <= unwrapped.max()!)
+        #expect(LocalThickness.periodicField(ofComplementOf: cell, radiusHint: hint) == periodic)
         // Read as a box with open faces instead, pores at the faces read wider.
         let boxed = LocalThickness.field(ofComplementOf: cell, outsideIsBoundary: false)
         #expect(boxed.max()! > periodic.max()!)
